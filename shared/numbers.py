@@ -1,0 +1,125 @@
+"""The one Dutch number parser of pcflow.
+
+Reports print amounts the Dutch way (1.234,5), negatives as -1.234, (1.234) or with a
+typographic minus, blanks as "-" and sometimes words ("2,1 miljoen"). Every stage that reads a
+printed number goes through `parse_number`, so a table cell, a header year and an amount in a
+sentence are read identically, and percentages never leak into amounts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["ParsedNumber", "format_number", "is_blank_amount", "parse_amount", "parse_number"]
+
+
+@dataclass(frozen=True)
+class ParsedNumber:
+    """A printed number: its value and whether it was printed as a percentage."""
+
+    value: float
+    is_percentage: bool = False
+
+
+_MINUS_CHARS = "\u2212\u2013\u2014\u2012\u2010\u2011"
+_BLANKS = {"", "-", "--", "—", "–", "−", "n.v.t.", "nvt", "n.v.t", "x", "p.m.", "pm", "nihil"}
+_SCALE_WORDS = {
+    "duizend": 1e3,
+    "dzd": 1e3,
+    "k": 1e3,
+    "mln": 1e6,
+    "mln.": 1e6,
+    "miljoen": 1e6,
+    "mio": 1e6,
+    "mrd": 1e9,
+    "mrd.": 1e9,
+    "miljard": 1e9,
+}
+_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_PLAIN = re.compile(r"\d+(?:,\d+)?")
+_POINT_DECIMAL = re.compile(r"\d+\.\d{1,2}")
+_COMMA_DECIMAL_ONLY = re.compile(r",\d+")
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    for ch in _MINUS_CHARS:
+        text = text.replace(ch, "-")
+    return " ".join(text.split())
+
+
+def is_blank_amount(text: str) -> bool:
+    """A cell that stands for "no amount" rather than for a number or for text."""
+    return _clean(text).casefold().strip() in _BLANKS
+
+
+def _digits_value(body: str) -> float | None:
+    """The value of an unsigned Dutch digit string, or None when it is not one."""
+    if _GROUPED.fullmatch(body) or _PLAIN.fullmatch(body):
+        return float(body.replace(".", "").replace(",", "."))
+    if _COMMA_DECIMAL_ONLY.fullmatch(body):
+        return float("0" + body.replace(",", "."))
+    if _POINT_DECIMAL.fullmatch(body):
+        return float(body)
+    return None
+
+
+def parse_number(text: str) -> ParsedNumber | None:
+    """Read one printed number; None for blanks, dashes and anything that is not one number.
+
+    Accepted: 1.234 / -1.234 / (1.234) / 1.234- / U+2212 minus / +12 / 1,5 / € 819.000 /
+    2,1 miljoen / € 1,2 mln / 12,5% / 12,5 %. A dot followed by exactly three digits groups
+    thousands; a lone comma is the decimal sign.
+    """
+    s = _clean(text)
+    if not s or s.casefold() in _BLANKS:
+        return None
+    s = s.replace("EUR", "").replace("€", "").replace("\u00a0", " ").strip()
+    percentage = False
+    if s.endswith("%"):
+        percentage = True
+        s = s[:-1].strip()
+    scale = 1.0
+    parts = s.rsplit(" ", 1)
+    if len(parts) == 2 and parts[1].casefold() in _SCALE_WORDS and not percentage:
+        scale = _SCALE_WORDS[parts[1].casefold()]
+        s = parts[0].strip()
+    negative = False
+    if s.startswith("(") and s.endswith(")"):
+        negative = True
+        s = s[1:-1].strip()
+    if s.startswith("€"):
+        s = s[1:].strip()
+    if s.startswith(("-", "+")):
+        negative = negative != (s[0] == "-")
+        s = s[1:].strip()
+    elif s.endswith("-") and len(s) > 1:
+        negative = not negative
+        s = s[:-1].strip()
+    if s.startswith("€"):
+        s = s[1:].strip()
+    s = s.replace(" ", "") if re.fullmatch(r"\d{1,3}(?: \d{3})+(?:,\d+)?", s) else s
+    value = _digits_value(s)
+    if value is None:
+        return None
+    value *= scale
+    return ParsedNumber(-value if negative else value, percentage)
+
+
+def parse_amount(text: str) -> float | None:
+    """A printed amount (not a percentage) as a float, or None."""
+    parsed = parse_number(text)
+    if parsed is None or parsed.is_percentage:
+        return None
+    return parsed.value
+
+
+def format_number(value: float, decimals: int = 0, parentheses: bool = False) -> str:
+    """Print a number the Dutch way: thousands with dots, decimals with a comma."""
+    text = f"{abs(value):,.{decimals}f}"
+    text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    if value < 0 and float(f"{abs(value):.{decimals}f}") != 0:
+        return f"({text})" if parentheses else f"-{text}"
+    return text
