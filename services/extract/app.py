@@ -1,0 +1,71 @@
+"""The extract service: `documents.uploaded` in, `documents.extracted` out.
+
+Parsing runs in a sandboxed child process on a worker thread, so the event loop keeps the
+consumer's heartbeats going while a long document is parsed, and a hostile PDF can only kill
+its own child.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from faststream.asgi import AsgiFastStream
+
+from services.extract.errors import ExtractionError
+from services.extract.limits import ExtractLimits
+from services.extract.sandbox import extract_in_sandbox
+from shared import metrics, topics
+from shared.broker import Transport
+from shared.documents import ExtractedDocument
+from shared.errors import PermanentError
+from shared.events import DocumentExtracted, DocumentUploaded
+from shared.logs import configure_logging
+from shared.objectstore import aget
+from shared.service import build_app
+from shared.settings import ExtractSettings
+
+GROUP = "pcflow-extract"
+
+
+def limits_from(settings: ExtractSettings) -> ExtractLimits:
+    return ExtractLimits(
+        max_pages=settings.max_pages,
+        cpu_seconds=settings.cpu_seconds,
+        memory_mib=settings.memory_mib,
+        wall_seconds=settings.wall_seconds,
+        ocr=settings.ocr,
+        ocr_language=settings.ocr_language,
+    )
+
+
+def create_app(settings: ExtractSettings | None = None) -> AsgiFastStream:
+    settings = settings or ExtractSettings()
+    configure_logging("extract", settings.log_level)
+    transport = Transport(settings, "extract")
+    transport.output(topics.EXTRACTED, DocumentExtracted)
+    limits = limits_from(settings)
+
+    @transport.subscriber(topics.UPLOADED, group=GROUP)
+    async def handle(event: DocumentUploaded) -> None:
+        data = await aget(transport.store, event.pdf)
+        started = time.perf_counter()
+        try:
+            extracted: ExtractedDocument = await asyncio.to_thread(
+                extract_in_sandbox, data, event.document_id, event.filename, limits
+            )
+        except ExtractionError as exc:
+            raise PermanentError(str(exc), reason=exc.reason) from exc
+        metrics.STAGE_CORE.labels(stage="extract").observe(time.perf_counter() - started)
+        metrics.PAGES.inc(extracted.page_count)
+        metrics.OCR_PAGES.inc(sum(1 for page in extracted.pages if page.ocr))
+        out = DocumentExtracted(
+            document_id=event.document_id,
+            pipeline_version=event.pipeline_version,
+            uploaded_at=event.uploaded_at,
+            filename=event.filename,
+            extracted=extracted,
+        )
+        await transport.publish(topics.EXTRACTED, out, subject=event.document_id)
+
+    return build_app(transport)

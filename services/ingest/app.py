@@ -1,0 +1,77 @@
+"""The ingest service: watches the upload source and publishes `documents.uploaded`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Any
+
+from faststream.asgi import AsgiFastStream
+from pymongo import AsyncMongoClient
+
+from services.ingest.ingestor import Ingestor
+from services.ingest.sources import BucketSource, InboxSource, Source
+from shared import topics
+from shared.broker import Transport
+from shared.events import DocumentUploaded
+from shared.logs import configure_logging
+from shared.objectstore import s3_client
+from shared.service import build_app
+from shared.settings import IngestSettings
+from shared.status import documents, ensure_indexes
+
+log = logging.getLogger("pcflow.ingest")
+
+
+def make_source(settings: IngestSettings) -> Source:
+    if settings.s3_bucket:
+        return BucketSource(
+            s3_client(settings.s3_endpoint_url), settings.s3_bucket, settings.s3_prefix
+        )
+    if settings.inbox_dir is None:
+        raise ValueError("set PCFLOW_INBOX_DIR or PCFLOW_S3_BUCKET")
+    return InboxSource(settings.inbox_dir)
+
+
+def create_app(settings: IngestSettings | None = None) -> AsgiFastStream:
+    settings = settings or IngestSettings()
+    configure_logging("ingest", settings.log_level)
+    transport = Transport(settings, "ingest")
+    transport.output(topics.UPLOADED, DocumentUploaded)
+    app = build_app(transport)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        settings.mongo_url.get_secret_value(), tz_aware=True
+    )
+    collection = documents(client, settings.mongo_database)
+    ingestor = Ingestor(transport, make_source(settings), collection, settings.max_upload_bytes)
+    tasks: list[asyncio.Task[None]] = []
+
+    async def watch() -> None:
+        stale_after = timedelta(seconds=settings.reconcile_stale_seconds)
+        since_reconcile = 0.0
+        while True:
+            try:
+                await ingestor.scan()
+                since_reconcile += settings.scan_interval_seconds
+                if since_reconcile >= settings.reconcile_interval_seconds:
+                    since_reconcile = 0.0
+                    reemitted = await ingestor.reconcile(stale_after)
+                    if reemitted:
+                        log.warning("reconciliation re-emitted %d documents", len(reemitted))
+            except Exception:
+                log.exception("scan failed; retrying")
+            await asyncio.sleep(settings.scan_interval_seconds)
+
+    @app.after_startup
+    async def start_watching() -> None:
+        await ensure_indexes(collection)
+        tasks.append(asyncio.create_task(watch()))
+
+    @app.on_shutdown
+    async def stop_watching() -> None:
+        for task in tasks:
+            task.cancel()
+        await client.close()
+
+    return app

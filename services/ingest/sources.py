@@ -1,0 +1,69 @@
+"""Where uploads come from: a watched local folder or an S3/MinIO bucket.
+
+Files stay where the user put them; the document record in MongoDB says what became of each,
+which is what lets reconciliation find files that never reached a final status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    uri: str
+    fingerprint: str
+
+
+class Source(Protocol):
+    def list(self) -> list[Upload]: ...
+
+    def read(self, upload: Upload) -> bytes: ...
+
+
+class InboxSource:
+    """A folder; hidden and partial files (`.name`, `*.part`) are still being written."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def list(self) -> list[Upload]:
+        uploads = []
+        for path in sorted(self.root.iterdir()):
+            if path.name.startswith(".") or path.suffix == ".part" or not path.is_file():
+                continue
+            stat = path.stat()
+            uploads.append(Upload(path.name, path.as_uri(), f"{stat.st_size}:{stat.st_mtime_ns}"))
+        return uploads
+
+    def read(self, upload: Upload) -> bytes:
+        return (self.root / upload.name).read_bytes()
+
+
+class BucketSource:
+    def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix
+
+    def list(self) -> list[Upload]:
+        uploads = []
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
+            for item in page.get("Contents", []):
+                key = item["Key"]
+                if key.endswith("/"):
+                    continue
+                uploads.append(
+                    Upload(key.rsplit("/", 1)[-1], f"s3://{self.bucket}/{key}", item["ETag"])
+                )
+        return uploads
+
+    def read(self, upload: Upload) -> bytes:
+        key = upload.uri.removeprefix(f"s3://{self.bucket}/")
+        data: bytes = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        return data

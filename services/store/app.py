@@ -1,0 +1,92 @@
+"""The store service: persists classified documents and keeps every document's status.
+
+The structured event is published only after the MongoDB write, so a consumer never hears of
+a document it cannot read. A second consumer group follows the extracted topic and the DLQ to
+keep the status of documents still in flight or failed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from faststream.asgi import AsgiFastStream
+from pymongo import AsyncMongoClient
+
+from services.store.core import document_fields, end_to_end_seconds, failure_fields
+from shared import metrics, topics
+from shared.broker import Transport
+from shared.events import (
+    DeadLetter,
+    DocumentClassified,
+    DocumentExtracted,
+    DocumentStructured,
+    is_document_id,
+    utcnow,
+)
+from shared.logs import configure_logging
+from shared.service import build_app
+from shared.settings import StoreSettings
+from shared.status import documents, ensure_indexes, record_stage
+
+GROUP = "pcflow-store"
+STATUS_GROUP = "pcflow-status"
+
+
+def create_app(settings: StoreSettings | None = None) -> AsgiFastStream:
+    settings = settings or StoreSettings()
+    configure_logging("store", settings.log_level)
+    transport = Transport(settings, "store")
+    transport.output(topics.STRUCTURED, DocumentStructured)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        settings.mongo_url.get_secret_value(), tz_aware=True
+    )
+    collection = documents(client, settings.mongo_database)
+
+    @transport.subscriber(topics.CLASSIFIED, group=GROUP)
+    async def store(event: DocumentClassified) -> None:
+        stored_at = utcnow()
+        await record_stage(collection, event.document_id, "classified", event.occurred_at)
+        await record_stage(
+            collection, event.document_id, "stored", stored_at, fields=document_fields(event)
+        )
+        out = DocumentStructured(
+            document_id=event.document_id,
+            pipeline_version=event.pipeline_version,
+            uploaded_at=event.uploaded_at,
+            filename=event.filename,
+            stored_at=stored_at,
+            document=event.document,
+        )
+        await transport.publish(topics.STRUCTURED, out, subject=event.document_id)
+        metrics.DOCUMENTS.labels(status="stored").inc()
+        metrics.END_TO_END.observe(end_to_end_seconds(event.uploaded_at, stored_at))
+
+    @transport.subscriber(topics.EXTRACTED, group=STATUS_GROUP)
+    async def extracted(event: DocumentExtracted) -> None:
+        await record_stage(collection, event.document_id, "extracted", event.occurred_at)
+
+    @transport.subscriber(topics.DLQ, group=STATUS_GROUP)
+    async def failed(letter: DeadLetter) -> None:
+        if letter.stage == "ingest" or not is_document_id(letter.document_id):
+            return
+        await record_stage(
+            collection,
+            str(letter.document_id),
+            "failed",
+            letter.occurred_at,
+            fields=failure_fields(letter),
+            reason=f"{letter.reason}: {letter.message}",
+        )
+        metrics.DOCUMENTS.labels(status="failed").inc()
+
+    app = build_app(transport)
+
+    @app.after_startup
+    async def prepare() -> None:
+        await ensure_indexes(collection)
+
+    @app.on_shutdown
+    async def close() -> None:
+        await client.close()
+
+    return app

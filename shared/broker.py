@@ -1,0 +1,245 @@
+"""Kafka wiring shared by every service: broker factory, publishing, DLQ and claim check.
+
+Handlers stay thin because everything that is the same for every stage lives here:
+CloudEvents headers, payloads over the message limit moved to the object store, permanent
+failures routed to the DLQ, transient ones handed back for redelivery after a backoff, and the
+document id put in the log context.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import random
+import ssl
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any
+
+from faststream import AckPolicy, BaseMiddleware
+from faststream.kafka import KafkaBroker
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from faststream.message import StreamMessage
+from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
+from opentelemetry.sdk.trace import TracerProvider
+from prometheus_client import REGISTRY
+from pydantic import BaseModel, ValidationError
+
+from shared import metrics, topics
+from shared.errors import PermanentError
+from shared.events import ClaimCheck, DeadLetter, Event
+from shared.headers import CLAIM_CHECK_HEADER, cloudevent_headers
+from shared.logs import current_document
+from shared.objectstore import ObjectStore, aget, aput, open_store
+from shared.settings import CommonSettings
+from shared.tracing import tracer_provider
+
+log = logging.getLogger("pcflow.broker")
+
+BACKOFF_BASE_SECONDS = 0.5
+BACKOFF_CAP_SECONDS = 30.0
+
+
+def kafka_security(settings: CommonSettings) -> BaseSecurity | None:
+    protocol = settings.kafka_security_protocol
+    if protocol == "PLAINTEXT":
+        return None
+    context = ssl.create_default_context(
+        cafile=str(settings.kafka_ssl_cafile) if settings.kafka_ssl_cafile else None
+    )
+    use_ssl = protocol in ("SSL", "SASL_SSL")
+    if protocol == "SSL":
+        return BaseSecurity(ssl_context=context)
+    sasl = {"SCRAM-SHA-256": SASLScram256, "SCRAM-SHA-512": SASLScram512, "PLAIN": SASLPlaintext}
+    return sasl[settings.kafka_sasl_mechanism](
+        settings.kafka_sasl_username,
+        settings.kafka_sasl_password.get_secret_value(),
+        ssl_context=context if use_ssl else None,
+        use_ssl=use_ssl,
+    )
+
+
+def backoff_seconds(attempt: int) -> float:
+    """Capped exponential backoff with full jitter, so retries of many consumers spread out."""
+    return random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt))
+
+
+def _header(msg: StreamMessage[Any], name: str) -> str | None:
+    value = msg.headers.get(name)
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _record_position(msg: StreamMessage[Any]) -> tuple[str, int, int]:
+    raw = msg.raw_message
+    return (getattr(raw, "topic", ""), getattr(raw, "partition", -1), getattr(raw, "offset", -1))
+
+
+class Transport:
+    """One service's connection to the pipeline: broker, object store and publishing."""
+
+    def __init__(
+        self,
+        settings: CommonSettings,
+        service: str,
+        *,
+        provider: TracerProvider | None = None,
+    ) -> None:
+        self.settings = settings
+        self.service = service
+        self.store: ObjectStore = open_store(settings.object_store_url, settings.s3_endpoint_url)
+        self.attempts: dict[tuple[str, int, int], int] = {}
+        self.publishers: dict[str, Any] = {}
+        self.broker = KafkaBroker(
+            settings.kafka_bootstrap_servers,
+            security=kafka_security(settings),
+            compression_type=None
+            if settings.kafka_compression == "none"
+            else settings.kafka_compression,
+            max_request_size=2 * 1024 * 1024,
+            graceful_timeout=60.0,
+            client_id=f"pcflow-{service}",
+            logger=logging.getLogger(f"pcflow.{service}.faststream"),
+            middlewares=[
+                KafkaTelemetryMiddleware(
+                    tracer_provider=provider or tracer_provider(settings, service)
+                ),
+                KafkaPrometheusMiddleware(registry=REGISTRY, app_name=f"pcflow-{service}"),
+                partial(DeadLetterMiddleware, transport=self),
+                partial(ClaimCheckMiddleware, transport=self),
+            ],
+        )
+        self.output(topics.DLQ, DeadLetter)
+
+    def subscriber(self, *topic_names: str, group: str) -> Any:
+        """At-least-once: the offset is committed only after the handler returned."""
+        return self.broker.subscriber(
+            *topic_names,
+            group_id=group,
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            auto_offset_reset="earliest",
+            max_poll_interval_ms=30 * 60 * 1000,
+            session_timeout_ms=30_000,
+            heartbeat_interval_ms=3_000,
+        )
+
+    def output(self, topic: str, model: type[BaseModel]) -> None:
+        """Declare a topic this service writes, so the AsyncAPI document shows it."""
+        self.publishers[topic] = self.broker.publisher(
+            topic, schema=model, title=f"{self.service}:{topic}"
+        )
+
+    async def publish(self, topic: str, event: Event | DeadLetter, *, subject: str) -> None:
+        body = event.model_dump_json().encode()
+        headers = cloudevent_headers(
+            topic=topic, source=self.service, subject=subject, time=event.occurred_at
+        )
+        if len(body) > self.settings.claim_check_threshold_bytes:
+            digest = hashlib.sha256(body).hexdigest()
+            ref = await aput(self.store, f"claims/{subject}/{topic}-{digest[:16]}.json", body)
+            body = ClaimCheck(claim_check=ref).model_dump_json().encode()
+            headers[CLAIM_CHECK_HEADER] = "1"
+        publisher = self.publishers.get(topic)
+        if publisher is not None:
+            await publisher.publish(body, key=subject.encode(), headers=headers)
+        else:
+            await self.broker.publish(body, topic, key=subject.encode(), headers=headers)
+
+    async def dead_letter(
+        self,
+        *,
+        body: bytes,
+        exc: BaseException,
+        origin: str,
+        document_id: str | None,
+        headers: dict[str, str] | None = None,
+        position: str = "",
+    ) -> None:
+        """Park an input that can never succeed, keeping its bytes so it can be replayed.
+
+        The id is derived from where the input came from, so a redelivered message that fails
+        again produces the same dead letter rather than a second one.
+        """
+        letter_id = hashlib.sha256(f"{self.service}:{origin}:{position}".encode()).hexdigest()[:32]
+        payload = await aput(self.store, f"dlq/{letter_id}.bin", body)
+        reason = exc.reason if isinstance(exc, PermanentError) else "invalid_event"
+        letter = DeadLetter(
+            dead_letter_id=letter_id,
+            document_id=document_id,
+            stage=self.service,
+            topic=origin,
+            error_type=type(exc).__name__,
+            reason=reason,
+            message=str(exc)[:2000],
+            payload=payload,
+            headers=headers or {},
+        )
+        await self.publish(topics.DLQ, letter, subject=document_id or letter_id)
+        metrics.DLQ_MESSAGES.labels(stage=self.service, reason=reason).inc()
+        log.warning("sent to DLQ (%s): %s: %s", reason, type(exc).__name__, exc)
+
+
+class DeadLetterMiddleware(BaseMiddleware):
+    """Permanent failures go to the DLQ and are acknowledged; transient ones are retried.
+
+    A transient failure is re-raised after a backoff so that NACK_ON_ERROR seeks back and the
+    same message is delivered again: nothing is lost and nothing is skipped.
+    """
+
+    def __init__(self, msg: Any, /, *, context: Any, transport: Transport) -> None:
+        super().__init__(msg, context=context)
+        self.transport = transport
+
+    async def consume_scope(
+        self, call_next: Callable[[StreamMessage[Any]], Awaitable[Any]], msg: StreamMessage[Any]
+    ) -> Any:
+        token = current_document.set(_header(msg, "ce_subject"))
+        position = _record_position(msg)
+        try:
+            result = await call_next(msg)
+        except (PermanentError, ValidationError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+            key = getattr(msg.raw_message, "key", None)
+            await self.transport.dead_letter(
+                body=msg.body,
+                exc=exc,
+                origin=position[0],
+                document_id=_header(msg, "ce_subject")
+                or (key.decode(errors="replace") if isinstance(key, bytes) else None),
+                headers={
+                    k: v.decode() if isinstance(v, bytes) else str(v)
+                    for k, v in msg.headers.items()
+                },
+                position=f"{position[1]}:{position[2]}",
+            )
+            self.transport.attempts.pop(position, None)
+            return None
+        except Exception:
+            attempt = self.transport.attempts.get(position, 0)
+            self.transport.attempts[position] = attempt + 1
+            metrics.TRANSIENT_RETRIES.labels(stage=self.transport.service).inc()
+            log.exception("transient failure, attempt %d; message handed back", attempt + 1)
+            await asyncio.sleep(backoff_seconds(attempt))
+            raise
+        finally:
+            current_document.reset(token)
+        self.transport.attempts.pop(position, None)
+        return result
+
+
+class ClaimCheckMiddleware(BaseMiddleware):
+    """Swaps a claim-check reference for the payload it stands for, before decoding."""
+
+    def __init__(self, msg: Any, /, *, context: Any, transport: Transport) -> None:
+        super().__init__(msg, context=context)
+        self.transport = transport
+
+    async def consume_scope(
+        self, call_next: Callable[[StreamMessage[Any]], Awaitable[Any]], msg: StreamMessage[Any]
+    ) -> Any:
+        if _header(msg, CLAIM_CHECK_HEADER):
+            ref = ClaimCheck.model_validate_json(msg.body).claim_check
+            msg.body = await aget(self.transport.store, ref)
+            msg.clear_cache()
+        return await call_next(msg)

@@ -1,0 +1,35 @@
+"""Runs a service: its broker plus /metrics and /health over HTTP in one process.
+
+uvicorn handles SIGTERM; FastStream then stops consuming and waits for the message in flight
+(the broker's graceful timeout) before the process exits, so a deploy hands work back cleanly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from faststream.asgi import AsgiFastStream, make_ping_asgi
+from prometheus_client import REGISTRY, make_asgi_app
+
+from shared.broker import Transport
+from shared.settings import CommonSettings
+
+
+def build_app(transport: Transport) -> AsgiFastStream:
+    return AsgiFastStream(
+        transport.broker,
+        asgi_routes=[
+            ("/metrics", make_asgi_app(REGISTRY)),
+            ("/health", make_ping_asgi(transport.broker, timeout=5.0)),
+        ],
+    )
+
+
+def serve(app: AsgiFastStream, settings: CommonSettings) -> None:
+    asyncio.run(
+        app.run(
+            log_level=logging.getLevelName(settings.log_level.upper()),
+            run_extra_options={"host": settings.metrics_host, "port": settings.metrics_port},
+        )
+    )

@@ -1,0 +1,75 @@
+"""Configuration from the environment (12-factor): one settings class per service.
+
+Every variable has the prefix `PCFLOW_`; defaults fit the embedded stack on one machine, so
+`pcflow up` needs no configuration at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class CommonSettings(BaseSettings):
+    """What every service needs: the broker, the object store, logs, metrics and tracing."""
+
+    model_config = SettingsConfigDict(env_prefix="PCFLOW_", extra="ignore")
+
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-256", "SCRAM-SHA-512", "PLAIN"] = "SCRAM-SHA-512"
+    kafka_sasl_username: str = ""
+    kafka_sasl_password: SecretStr = SecretStr("")
+    kafka_ssl_cafile: Path | None = None
+    kafka_compression: Literal["none", "gzip", "lz4", "zstd", "snappy"] = "gzip"
+    object_store_url: str = Field(
+        default="file://./var/objects",
+        description="file://DIR for a local folder, s3://BUCKET/PREFIX for S3 or MinIO",
+    )
+    s3_endpoint_url: str | None = None
+    claim_check_threshold_bytes: int = 1024 * 1024 - 64 * 1024
+    log_level: str = "INFO"
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = 9100
+    otlp_endpoint: str | None = Field(
+        default=None, description="OTLP/HTTP traces endpoint; tracing export is off when unset"
+    )
+
+
+class MongoSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PCFLOW_", extra="ignore")
+
+    mongo_url: SecretStr = SecretStr("mongodb://127.0.0.1:27017")
+    mongo_database: str = "pcflow"
+
+
+class IngestSettings(CommonSettings, MongoSettings):
+    metrics_port: int = 9101
+    inbox_dir: Path | None = Path("./var/inbox")
+    s3_bucket: str | None = Field(default=None, description="watch this bucket instead of a folder")
+    s3_prefix: str = ""
+    scan_interval_seconds: float = 1.0
+    reconcile_interval_seconds: float = 300.0
+    reconcile_stale_seconds: float = 900.0
+    max_upload_bytes: int = 200 * 1024 * 1024
+
+
+class ExtractSettings(CommonSettings):
+    metrics_port: int = 9102
+    max_pages: int = 2000
+    cpu_seconds: int = 600
+    memory_mib: int = 2048
+    wall_seconds: float = 900.0
+    ocr: bool = True
+    ocr_language: str = "nld"
+
+
+class ClassifySettings(CommonSettings):
+    metrics_port: int = 9103
+
+
+class StoreSettings(CommonSettings, MongoSettings):
+    metrics_port: int = 9104

@@ -1,0 +1,56 @@
+"""Document status in MongoDB: one record per document_id, written by ingest and store.
+
+Stages are consumed by different consumer groups, so their events can arrive out of order.
+Each stage's time is kept with `$max`, and the status moves only to an event newer than the one
+that set it, in one conditional update: a late `extracted` never overwrites `stored`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pymongo import ASCENDING, AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
+
+Status = Literal["uploaded", "extracted", "classified", "stored", "failed"]
+FINAL: tuple[Status, ...] = ("stored", "failed")
+COLLECTION = "documents"
+
+
+def documents(
+    client: AsyncMongoClient[dict[str, Any]], database: str
+) -> AsyncCollection[dict[str, Any]]:
+    return client[database][COLLECTION]
+
+
+async def ensure_indexes(collection: AsyncCollection[dict[str, Any]]) -> None:
+    await collection.create_index([("document_id", ASCENDING)], unique=True)
+    await collection.create_index([("status", ASCENDING)])
+
+
+async def record_stage(
+    collection: AsyncCollection[dict[str, Any]],
+    document_id: str,
+    stage: Status,
+    at: datetime,
+    *,
+    fields: dict[str, Any] | None = None,
+    on_insert: dict[str, Any] | None = None,
+    reason: str | None = None,
+) -> None:
+    """Note that `document_id` reached `stage` at `at`; idempotent under redelivery."""
+    update: dict[str, Any] = {
+        "$max": {f"stages.{stage}": at},
+        "$setOnInsert": {"document_id": document_id, **(on_insert or {})},
+    }
+    if fields:
+        update["$set"] = fields
+    await collection.update_one({"document_id": document_id}, update, upsert=True)
+    await collection.update_one(
+        {
+            "document_id": document_id,
+            "$or": [{"status_at": {"$lt": at}}, {"status_at": {"$exists": False}}],
+        },
+        {"$set": {"status": stage, "status_at": at, "reason": reason}},
+    )
