@@ -1,0 +1,266 @@
+"""PDF bytes in, `ExtractedDocument` out: the pure core of the extract stage.
+
+Pages are analysed one at a time and only compact line and table records are kept, so memory
+grows with the amount of text, not with the page objects, images or drawings of the file.
+Running headers, paragraph continuation over page breaks and tables continued on the next page
+need the whole document and are resolved afterwards on those records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import median
+
+import pymupdf
+
+from shared.documents import ExtractedDocument, PageInfo, Table, TextBlock
+
+from .errors import CorruptDocument, DocumentTooLarge, EncryptedDocument, TooManyPages
+from .furniture import find_furniture
+from .grid import drawing_segments, find_grids
+from .layout import Line, inside
+from .limits import ExtractLimits
+from .ocr import OcrBudget, needs_ocr, ocr_page
+from .paragraphs import body_size, build_blocks, to_text_block, typical_gap
+from .reading_order import xy_cut
+from .sniff import check_pdf_bytes
+from .tables import TableDraft, append_continuation, classify_rows, fill_grid, same_columns
+from .text import TEXT_FLAGS, read_lines
+from .whitespace import find_whitespace_tables
+
+Item = Line | TableDraft
+
+
+@dataclass(slots=True)
+class PageResult:
+    info: PageInfo
+    lines: list[Line] = field(default_factory=list)
+    tables: list[TableDraft] = field(default_factory=list)
+    order: list[Item] = field(default_factory=list)
+
+
+def extract(
+    data: bytes, document_id: str, filename: str = "", limits: ExtractLimits | None = None
+) -> ExtractedDocument:
+    """Extract text blocks and tables of a PDF in reading order.
+
+    Raises a subclass of `ExtractionError` for input that can never be extracted.
+    """
+    limits = limits or ExtractLimits()
+    if len(data) > limits.max_bytes:
+        raise DocumentTooLarge(f"document is {len(data)} bytes, the limit is {limits.max_bytes}")
+    check_pdf_bytes(data)
+    doc = _open(data)
+    try:
+        return _extract_open(doc, document_id, filename, limits)
+    finally:
+        doc.close()
+
+
+def _open(data: bytes) -> pymupdf.Document:
+    pymupdf.TOOLS.mupdf_warnings(reset=True)
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except Exception as exc:  # MuPDF raises plain RuntimeError/FileDataError subclasses
+        raise CorruptDocument(f"the PDF cannot be parsed: {exc}") from exc
+    if doc.needs_pass or doc.is_encrypted:
+        doc.close()
+        raise EncryptedDocument("the PDF is encrypted with a password")
+    return doc
+
+
+def _extract_open(
+    doc: pymupdf.Document, document_id: str, filename: str, limits: ExtractLimits
+) -> ExtractedDocument:
+    try:
+        count = doc.page_count
+    except Exception as exc:
+        raise CorruptDocument(f"the page tree cannot be read: {exc}") from exc
+    if count == 0:
+        raise CorruptDocument("the PDF has no pages")
+    if count > limits.max_pages:
+        raise TooManyPages(f"the PDF has {count} pages, the limit is {limits.max_pages}")
+    warnings: list[str] = []
+    budget = OcrBudget(limits.max_ocr_pages if limits.ocr else 0)
+    results: list[PageResult] = []
+    for number in range(count):
+        try:
+            page = doc.load_page(number)
+            results.append(_analyse_page(page, number + 1, limits, budget))
+        except Exception as exc:
+            warnings.append(f"page {number + 1} could not be read: {exc}")
+            results.append(
+                PageResult(PageInfo(number=number + 1, width=0, height=0, has_text=False))
+            )
+        finally:
+            page = None
+    if budget.skipped:
+        warnings.append(
+            f"{budget.skipped} page(s) without a text layer were not OCRed (limit {budget.limit})"
+        )
+    repaired = bool(getattr(doc, "is_repaired", False))
+    mupdf_msgs = pymupdf.TOOLS.mupdf_warnings()
+    if not repaired and any(k in mupdf_msgs for k in ("repair", "broken xref", "trying to repair")):
+        repaired = True
+    if repaired:
+        warnings.append(
+            "the PDF was damaged and has been repaired by the parser; text may be partial"
+        )
+    _drop_furniture(results)
+    blocks, tables = _assemble(results)
+    if not blocks and not tables:
+        warnings.append("no text found in the document")
+    return ExtractedDocument(
+        document_id=document_id,
+        filename=filename,
+        page_count=count,
+        pages=[r.info for r in results],
+        blocks=blocks,
+        tables=tables,
+        metadata={k: str(v) for k, v in (doc.metadata or {}).items() if v},
+        warnings=warnings,
+        repaired=repaired,
+        active_content=has_active_content(doc),
+    )
+
+
+def _analyse_page(
+    page: pymupdf.Page, number: int, limits: ExtractLimits, budget: OcrBudget
+) -> PageResult:
+    rect = page.rect
+    info = PageInfo(
+        number=number,
+        width=round(rect.width, 2),
+        height=round(rect.height, 2),
+        rotation=page.rotation,
+        landscape=rect.width > rect.height,
+    )
+    textpage = page.get_textpage(flags=TEXT_FLAGS)
+    lines = read_lines(page, textpage, number, ocr=False)
+    grids = []
+    ocred = False
+    if needs_ocr(page, lines) and budget.take():
+        lines, grids = ocr_page(page, number, limits)
+        ocred = info.ocr = True
+    elif limits.tables:
+        grids = find_grids(*drawing_segments(page))
+    info.has_text = bool(lines)
+    result = PageResult(info)
+    words = [w for ln in lines for w in ln.words]
+    for grid in grids if limits.tables else []:
+        inner = [w for w in words if inside(w.xc, w.yc, grid.bbox)]
+        table = fill_grid(grid, inner, number, ocred)
+        if table is not None:
+            result.tables.append(table)
+    lines = [ln for ln in lines if not any(_line_in(ln, t) for t in result.tables)]
+    if limits.tables:
+        found, lines = find_whitespace_tables(lines, number, ocred)
+        result.tables.extend(found)
+    for t in result.tables:
+        classify_rows(t)
+    result.lines = lines
+    return result
+
+
+def _line_in(line: Line, table: TableDraft) -> bool:
+    return inside((line.x0 + line.x1) / 2, (line.y0 + line.y1) / 2, table.bbox, pad=1.0)
+
+
+def _drop_furniture(results: list[PageResult]) -> None:
+    drop = find_furniture([r.lines for r in results], [r.info.height for r in results])
+    for r in results:
+        r.lines = [ln for ln in r.lines if id(ln) not in drop]
+
+
+def _page_order(result: PageResult) -> list[Item]:
+    items: list[Item] = [*result.lines, *result.tables]
+    if not items:
+        return []
+    heights = [ln.height for ln in result.lines] or [10.0]
+    boxes = [it.bbox for it in items]
+    order, _ = xy_cut(boxes, line_gap=0.75 * median(heights))
+    return [items[i] for i in order]
+
+
+def _assemble(results: list[PageResult]) -> tuple[list[TextBlock], list[Table]]:
+    stream: list[Item] = []
+    for r in results:
+        stream.extend(_page_order(r))
+    all_lines = [it for it in stream if isinstance(it, Line)]
+    body = body_size(all_lines)
+    gap = typical_gap(all_lines)
+    blocks: list[TextBlock] = []
+    placed: list[tuple[int, TableDraft]] = []
+    run: list[Line] = []
+    last_table: TableDraft | None = None
+    seq = 0
+
+    def flush() -> None:
+        nonlocal seq
+        for draft in build_blocks(run, body, gap):
+            blocks.append(to_text_block(draft, seq))
+            seq += 1
+        run.clear()
+
+    for item in stream:
+        if isinstance(item, Line):
+            run.append(item)
+            continue
+        if (
+            last_table is not None
+            and not run
+            and item.page == last_table.pages[-1] + 1
+            and same_columns(last_table, item)
+        ):
+            append_continuation(last_table, item)
+            continue
+        if run:
+            flush()
+            last_table = None
+        item.caption = _caption(blocks, item)
+        placed.append((seq, item))
+        last_table = item
+        seq += 1
+    flush()
+    return blocks, [_to_table(draft, n) for n, draft in placed]
+
+
+def _caption(blocks: list[TextBlock], table: TableDraft) -> str:
+    """The short text right above a table on the same page, such as a unit line."""
+    if not blocks:
+        return ""
+    prev = blocks[-1]
+    if prev.page != table.page or len(prev.text) > 200:
+        return ""
+    if table.bbox[1] - prev.bbox[3] > 3 * max(prev.size, 8.0):
+        return ""
+    return prev.text
+
+
+def _to_table(draft: TableDraft, seq: int) -> Table:
+    return Table(
+        seq=seq,
+        page=draft.page,
+        pages=draft.pages,
+        bbox=tuple(round(v, 2) for v in draft.bbox),  # type: ignore[arg-type]
+        rows=draft.rows,
+        header_rows=draft.header_rows,
+        section_rows=draft.section_rows,
+        caption=draft.caption,
+        ruled=draft.ruled,
+        ocr=draft.ocr,
+    )
+
+
+def has_active_content(doc: pymupdf.Document) -> bool:
+    """Whether the file carries JavaScript or launch actions (never executed here)."""
+    markers = ("/JavaScript", "/JS ", "/JS(", "/JS<", "/Launch", "/RichMedia")
+    try:
+        n = min(doc.xref_length(), 200_000)
+        for xref in range(1, n):
+            obj = doc.xref_object(xref, compressed=True)
+            if any(m in obj for m in markers):
+                return True
+    except Exception:
+        return False
+    return False

@@ -1,0 +1,69 @@
+"""Permanent extraction failures.
+
+Each error carries a short `reason` code so the service can put it on the dead-letter topic and
+in the document status without parsing messages. None of these is worth a retry: the same bytes
+fail the same way every time.
+"""
+
+from __future__ import annotations
+
+
+class ExtractionError(Exception):
+    """Base of every permanent extraction failure."""
+
+    reason: str = "extraction_failed"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class EmptyDocument(ExtractionError):
+    reason = "empty"
+
+
+class NotAPdf(ExtractionError):
+    reason = "not_pdf"
+
+    def __init__(self, message: str, detected_type: str = "unknown") -> None:
+        super().__init__(message)
+        self.detected_type = detected_type
+
+
+class EncryptedDocument(ExtractionError):
+    reason = "encrypted"
+
+
+class CorruptDocument(ExtractionError):
+    reason = "corrupt"
+
+
+class TooManyPages(ExtractionError):
+    reason = "too_many_pages"
+
+
+class DocumentTooLarge(ExtractionError):
+    reason = "too_large"
+
+
+class ExtractionTimeout(ExtractionError):
+    reason = "timeout"
+
+
+class ExtractionMemoryExceeded(ExtractionError):
+    reason = "memory"
+
+
+ERRORS_BY_REASON: dict[str, type[ExtractionError]] = {
+    cls.reason: cls
+    for cls in (
+        EmptyDocument,
+        NotAPdf,
+        EncryptedDocument,
+        CorruptDocument,
+        TooManyPages,
+        DocumentTooLarge,
+        ExtractionTimeout,
+        ExtractionMemoryExceeded,
+    )
+}

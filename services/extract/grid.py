@@ -1,0 +1,153 @@
+"""Ruled table grids from ruling lines.
+
+Ruling lines come from vector drawings on born-digital pages and from the rendered image on
+scanned pages; both arrive here as horizontal and vertical segments, and a connected set of
+segments with at least two rows and two columns of cells is a table grid. Cell borders that
+are missing in a row make a spanning cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pymupdf
+
+from shared.documents import BBox
+
+# (position, start, end): y, x0, x1 for horizontal and x, y0, y1 for vertical segments.
+Segment = tuple[float, float, float]
+
+_TOL = 2.0
+_MIN_BAND = 3.0
+
+
+@dataclass(slots=True)
+class Grid:
+    bbox: BBox
+    xs: list[float]
+    ys: list[float]
+    vsegs: list[Segment]
+    hsegs: list[Segment]
+
+    def has_vertical(self, x: float, y0: float, y1: float) -> bool:
+        """Is there a border at `x` over most of the band y0..y1?"""
+        need = 0.6 * (y1 - y0)
+        covered = sum(
+            max(0.0, min(s[2], y1) - max(s[1], y0)) for s in self.vsegs if abs(s[0] - x) <= _TOL
+        )
+        return covered >= need
+
+    def cells(self) -> list[list[tuple[int, int, BBox]]]:
+        """Per row band: (first column, column span, rectangle) of each cell."""
+        rows: list[list[tuple[int, int, BBox]]] = []
+        for r in range(len(self.ys) - 1):
+            y0, y1 = self.ys[r], self.ys[r + 1]
+            row: list[tuple[int, int, BBox]] = []
+            start = 0
+            for c in range(1, len(self.xs)):
+                if c == len(self.xs) - 1 or self.has_vertical(self.xs[c], y0, y1):
+                    row.append((start, c - start, (self.xs[start], y0, self.xs[c], y1)))
+                    start = c
+            rows.append(row)
+        return rows
+
+
+def drawing_segments(page: pymupdf.Page) -> tuple[list[Segment], list[Segment]]:
+    """Horizontal and vertical segments drawn on the page (lines, hairline and cell rectangles)."""
+    hsegs: list[Segment] = []
+    vsegs: list[Segment] = []
+    prect = page.rect
+    for path in page.get_drawings():
+        rect = path.get("rect")
+        if rect is not None and rect.width > 0.9 * prect.width and rect.height > 0.9 * prect.height:
+            continue  # page background
+        for item in path.get("items", []):
+            kind = item[0]
+            if kind == "l":
+                p, q = item[1], item[2]
+                _add_line(hsegs, vsegs, p.x, p.y, q.x, q.y)
+            elif kind in ("re", "qu"):
+                r = item[1].rect if kind == "qu" else item[1]
+                _add_rect(hsegs, vsegs, float(r.x0), float(r.y0), float(r.x1), float(r.y1))
+    return hsegs, vsegs
+
+
+def _add_line(
+    h: list[Segment], v: list[Segment], x0: float, y0: float, x1: float, y1: float
+) -> None:
+    if abs(y1 - y0) <= 1.0 and abs(x1 - x0) > _TOL:
+        h.append(((y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+    elif abs(x1 - x0) <= 1.0 and abs(y1 - y0) > _TOL:
+        v.append(((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
+
+
+def _add_rect(
+    h: list[Segment], v: list[Segment], x0: float, y0: float, x1: float, y1: float
+) -> None:
+    w, ht = x1 - x0, y1 - y0
+    if ht <= 3.0 and w > _TOL:
+        h.append(((y0 + y1) / 2, x0, x1))
+    elif w <= 3.0 and ht > _TOL:
+        v.append(((x0 + x1) / 2, y0, y1))
+    elif w > _TOL and ht > _TOL:
+        h.extend(((y0, x0, x1), (y1, x0, x1)))
+        v.extend(((x0, y0, y1), (x1, y0, y1)))
+
+
+def _merge(segs: list[Segment]) -> list[Segment]:
+    """Collinear segments that touch become one."""
+    out: list[Segment] = []
+    for pos, a, b in sorted(segs, key=lambda s: (round(s[0] / _TOL), s[1])):
+        if out and abs(out[-1][0] - pos) <= _TOL and a <= out[-1][2] + _TOL:
+            last = out[-1]
+            out[-1] = (last[0], last[1], max(last[2], b))
+        else:
+            out.append((pos, a, b))
+    return out
+
+
+def _cluster(values: list[float], tol: float) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= tol:
+            continue
+        out.append(v)
+    return out
+
+
+def find_grids(hsegs: list[Segment], vsegs: list[Segment]) -> list[Grid]:
+    """Connected sets of ruling lines that form at least two rows and two columns."""
+    hs = _merge(hsegs)
+    vs = _merge(vsegs)
+    if len(hs) < 2 or len(vs) < 2 or len(hs) * len(vs) > 4_000_000:
+        return []
+    parent = list(range(len(hs) + len(vs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (hy, hx0, hx1) in enumerate(hs):
+        for j, (vx, vy0, vy1) in enumerate(vs):
+            if hx0 - _TOL <= vx <= hx1 + _TOL and vy0 - _TOL <= hy <= vy1 + _TOL:
+                a, b = find(i), find(len(hs) + j)
+                if a != b:
+                    parent[a] = b
+    groups: dict[int, tuple[list[Segment], list[Segment]]] = {}
+    for i, seg in enumerate(hs):
+        groups.setdefault(find(i), ([], []))[0].append(seg)
+    for j, seg in enumerate(vs):
+        groups.setdefault(find(len(hs) + j), ([], []))[1].append(seg)
+    grids: list[Grid] = []
+    for gh, gv in groups.values():
+        ys = _cluster([s[0] for s in gh], _MIN_BAND)
+        xs = _cluster([s[0] for s in gv], _MIN_BAND)
+        if len(ys) < 2 or len(xs) < 2:
+            continue
+        bbox = (xs[0], ys[0], xs[-1], ys[-1])
+        if bbox[2] - bbox[0] < 20 or bbox[3] - bbox[1] < 8:
+            continue
+        grids.append(Grid(bbox, xs, ys, gv, gh))
+    return grids

@@ -1,0 +1,124 @@
+"""Paragraphs and list items from lines in reading order.
+
+Within one flow a paragraph ends at a wider-than-usual line gap, a change of type style or a
+list marker. At a column or page break (the next line starts higher up, or on a new page) the
+paragraph goes on when its text is not finished (no closing punctuation) and the next line is
+set in the same body style and is not a new list item.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from statistics import median
+
+from shared.documents import TextBlock
+
+from .layout import Line, dominant_span, union
+from .text import clean_text, join_text, split_marker
+
+_TERMINAL = (".", "!", "?", ":", ";")
+_CLOSERS = "\"')]”’»"
+
+
+@dataclass(slots=True)
+class BlockDraft:
+    lines: list[Line]
+    kind: str = "text"
+    marker: str = ""
+    text_x0: float = 0.0
+    parts: list[str] = field(default_factory=list)
+
+
+def _style_key(line: Line) -> tuple[float, bool]:
+    return (round(line.size * 2) / 2, line.bold)
+
+
+def body_size(lines: list[Line]) -> float:
+    """The type size most characters are set in."""
+    counts: Counter[float] = Counter()
+    for line in lines:
+        counts[round(line.size * 2) / 2] += len(line.text)
+    return counts.most_common(1)[0][0] if counts else 10.0
+
+
+def typical_gap(items: list[Line]) -> float:
+    gaps = [
+        b.y0 - a.y1
+        for a, b in zip(items, items[1:], strict=False)
+        if a.page == b.page
+        and b.y0 >= a.y0
+        and abs(a.size - b.size) < 0.6
+        and -2.0 <= b.y0 - a.y1 < 0.8 * a.size
+    ]
+    return median(gaps) if gaps else 2.0
+
+
+def _unfinished(text: str) -> bool:
+    t = text.rstrip().rstrip(_CLOSERS)
+    return bool(t) and not t.endswith(_TERMINAL)
+
+
+def build_blocks(items: list[Line], body: float, gap: float) -> list[BlockDraft]:
+    """Group consecutive lines (one document-wide reading-order sequence) into blocks."""
+    blocks: list[BlockDraft] = []
+    cur: BlockDraft | None = None
+    for line in items:
+        marker, rest = split_marker(line.text)
+        if cur is not None and _continues(cur, line, marker, body, gap):
+            cur.lines.append(line)
+            cur.parts.append(line.text)
+            continue
+        cur = BlockDraft([line], kind="list_item" if marker else "text", marker=marker)
+        cur.parts.append(rest if marker else line.text)
+        cur.text_x0 = _text_x0(line, marker)
+        blocks.append(cur)
+    return blocks
+
+
+def _text_x0(line: Line, marker: str) -> float:
+    if not marker:
+        return line.x0
+    for w in line.words:
+        if w.text.strip() and w.text.strip() != marker and not w.text.strip().startswith(marker):
+            return w.x0
+    return line.x0
+
+
+def _continues(cur: BlockDraft, line: Line, marker: str, body: float, gap: float) -> bool:
+    prev = cur.lines[-1]
+    if marker:
+        return False
+    if _style_key(prev) != _style_key(line):
+        return False
+    moved_up = line.page != prev.page or line.y0 < prev.y0 - 1.0
+    if moved_up:
+        return abs(line.size - body) < 0.6 and not line.bold and _unfinished(" ".join(cur.parts))
+    if line.y0 - prev.y1 > gap + 0.35 * max(line.size, 1.0):
+        return False
+    if line.x1 < prev.x0 or line.x0 > prev.x1:
+        return False
+    return not (cur.kind == "list_item" and line.x0 < cur.text_x0 - 3.0)
+
+
+def to_text_block(draft: BlockDraft, seq: int) -> TextBlock:
+    text = ""
+    for part in draft.parts:
+        text = join_text(text, part)
+    first_page = draft.lines[0].page
+    on_first = [ln for ln in draft.lines if ln.page == first_page]
+    spans = [s for ln in draft.lines for s in ln.spans if s.text.strip()]
+    style = dominant_span(spans) if spans else draft.lines[0].spans[0]
+    return TextBlock(
+        seq=seq,
+        page=first_page,
+        kind="list_item" if draft.kind == "list_item" else "text",
+        text=clean_text(text),
+        bbox=tuple(round(v, 2) for v in union([ln.bbox for ln in on_first])),  # type: ignore[arg-type]
+        font=style.font,
+        size=style.size,
+        bold=style.bold,
+        italic=style.italic,
+        lines=[ln.to_model() for ln in draft.lines],
+        ocr=any(ln.ocr for ln in draft.lines),
+    )

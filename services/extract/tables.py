@@ -1,0 +1,153 @@
+"""Table cells, header and section rows, and tables continued over a page break.
+
+Detection (grid.py for ruled tables, whitespace.py for tables without lines) yields cell
+rectangles; this module reads the words in them, cell by cell, so a wrapped cell stays one
+cell and cell text keeps the spaces and signs as printed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from shared.documents import BBox
+
+from .grid import Grid
+from .layout import Word
+from .text import clean_text, join_text
+
+_AMOUNT = re.compile(
+    r"^\(?[-−–]?\s?(?:€\s?)?\d{1,3}(?:\.\d{3})*(?:,\d+)?\)?%?$|^\(?[-−–]?\d+(?:,\d+)?\)?%?$"
+)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+@dataclass(slots=True)
+class TableDraft:
+    page: int
+    bbox: BBox
+    rows: list[list[str]]
+    bold_rows: list[bool]
+    col_edges: list[float]
+    ruled: bool
+    ocr: bool = False
+    header_rows: int = 0
+    section_rows: list[int] = field(default_factory=list)
+    pages: list[int] = field(default_factory=list)
+    caption: str = ""
+
+
+def is_amount(cell: str) -> bool:
+    """A printed number such as 1.234, -10.382, (1.234), 7,5 or 12%."""
+    t = cell.replace(" ", "").replace("€", "")
+    return bool(t) and bool(_AMOUNT.match(t))
+
+
+def cell_text(words: list[Word]) -> str:
+    """Words of one cell in reading order, wrapped lines joined."""
+    if not words:
+        return ""
+    words = sorted(words, key=lambda w: (w.yc, w.x0))
+    lines: list[list[Word]] = []
+    for w in words:
+        if lines and abs(lines[-1][-1].yc - w.yc) <= 0.45 * max(w.y1 - w.y0, 1.0):
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    text = ""
+    for line in lines:
+        text = join_text(text, " ".join(w.text for w in sorted(line, key=lambda w: w.x0)))
+    return clean_text(text)
+
+
+def fill_grid(grid: Grid, words: list[Word], page: int, ocr: bool) -> TableDraft | None:
+    """Read a ruled grid: text of every cell, a spanning cell's text in its first column."""
+    ncols = len(grid.xs) - 1
+    cells = grid.cells()
+    buckets: list[list[list[Word]]] = [[[] for _ in row] for row in cells]
+    for w in words:
+        xc, yc = w.xc, w.yc
+        for r, row in enumerate(cells):
+            if not grid.ys[r] <= yc <= grid.ys[r + 1]:
+                continue
+            for k, (_, _, box) in enumerate(row):
+                if box[0] <= xc <= box[2]:
+                    buckets[r][k].append(w)
+                    break
+            break
+    rows: list[list[str]] = []
+    bold: list[bool] = []
+    for row, bucket in zip(cells, buckets, strict=True):
+        out = [""] * ncols
+        for (col, _, _), ws in zip(row, bucket, strict=True):
+            out[col] = cell_text(ws)
+        if any(out):
+            rows.append(out)
+            texts = [w for ws in bucket for w in ws]
+            bold.append(bool(texts) and all(w.bold for w in texts))
+    rows, keep = drop_empty_columns(rows)
+    if len(rows) < 1 or len(keep) < 2 or sum(1 for r in rows for c in r if c) < 2:
+        return None
+    edges = [grid.xs[i] for i in keep] + [grid.xs[-1]]
+    return TableDraft(page, grid.bbox, rows, bold, edges, ruled=True, ocr=ocr, pages=[page])
+
+
+def drop_empty_columns(rows: list[list[str]]) -> tuple[list[list[str]], list[int]]:
+    if not rows:
+        return rows, []
+    keep = [c for c in range(len(rows[0])) if any(r[c] for r in rows)]
+    return [[r[c] for c in keep] for r in rows], keep
+
+
+def _numeric_cells(row: list[str]) -> int:
+    return sum(1 for c in row if c and is_amount(c) and not _YEAR.match(c))
+
+
+def classify_rows(table: TableDraft) -> None:
+    """Set header rows (column titles, possibly several levels) and section rows (group names)."""
+    rows = table.rows
+    numeric_table = sum(1 for r in rows if _numeric_cells(r) >= 1) >= 2
+    header = 0
+    if numeric_table:
+        for r in rows:
+            filled = [c for c in r if c]
+            if _numeric_cells(r) or (len(filled) == 1 and r[0] and header > 0):
+                break
+            if len(filled) == 1 and r[0] and not table.bold_rows[header]:
+                break
+            header += 1
+        header = min(header, max(len(rows) - 1, 0))
+    elif len(rows) > 1 and (table.bold_rows[0] or all(len(c) < 40 for c in rows[0])):
+        header = 1 if all(c for c in rows[0]) or table.bold_rows[0] else 0
+    table.header_rows = header
+    if numeric_table:
+        table.section_rows = [
+            i for i in range(header, len(rows)) if rows[i][0] and not any(rows[i][1:])
+        ]
+    else:
+        table.section_rows = []
+
+
+def same_columns(a: TableDraft, b: TableDraft, tol: float = 6.0) -> bool:
+    if len(a.col_edges) != len(b.col_edges):
+        return False
+    return all(abs(x - y) <= tol for x, y in zip(a.col_edges, b.col_edges, strict=True))
+
+
+def append_continuation(first: TableDraft, more: TableDraft) -> None:
+    """Join the part of a table printed on the next page; a repeated header is dropped."""
+    rows = more.rows
+    repeat = 0
+    for i in range(min(first.header_rows, len(rows))):
+        if rows[i] == first.rows[i]:
+            repeat = i + 1
+        else:
+            break
+    offset = len(first.rows) - repeat
+    first.rows.extend(rows[repeat:])
+    first.bold_rows.extend(more.bold_rows[repeat:])
+    first.section_rows.extend(i + offset for i in more.section_rows if i >= repeat)
+    for p in more.pages:
+        if p not in first.pages:
+            first.pages.append(p)
+    first.ocr = first.ocr or more.ocr

@@ -1,0 +1,156 @@
+"""Text of one page as visual lines with their spans and words.
+
+MuPDF splits a line wherever the producer started a new text object, so a bullet glyph and its
+text, or two runs on one baseline, arrive as separate lines; they are put back together here so
+that later stages see the line a reader sees.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pymupdf
+
+from shared.documents import Span
+
+from .layout import Line, Word, overlap_1d
+
+TEXT_FLAGS = (
+    pymupdf.TEXT_PRESERVE_WHITESPACE
+    | pymupdf.TEXT_PRESERVE_LIGATURES
+    | pymupdf.TEXT_MEDIABOX_CLIP
+    | pymupdf.TEXT_ACCURATE_BBOXES
+)
+
+LIST_MARKER = re.compile(
+    r"^\s*(?:[•●○◦▪■□▸►‣⁃·∙*]|[-–—](?=\s)|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s)|\(\d{1,2}\)|\([a-z]\))\s*"
+)
+_BULLET_ONLY = re.compile(r"^\s*(?:[•●○◦▪■□▸►‣⁃·∙*\-–—]|\d{1,2}[.)]|[a-z][.)]|\(\d{1,2}\))\s*$")
+
+
+def _span(raw: dict[str, Any]) -> Span:
+    font = str(raw.get("font", ""))
+    flags = int(raw.get("flags", 0))
+    lower = font.lower()
+    return Span(
+        text=str(raw.get("text", "")),
+        font=font,
+        size=round(float(raw.get("size", 0.0)), 2),
+        bold=bool(flags & pymupdf.TEXT_FONT_BOLD) or "bold" in lower or "black" in lower,
+        italic=bool(flags & pymupdf.TEXT_FONT_ITALIC) or "italic" in lower or "oblique" in lower,
+        bbox=tuple(round(float(v), 2) for v in raw["bbox"]),  # type: ignore[arg-type]
+    )
+
+
+def _style_at(spans: list[Span], x: float) -> Span:
+    for span in spans:
+        if span.bbox[0] - 0.5 <= x <= span.bbox[2] + 0.5:
+            return span
+    return spans[0]
+
+
+def read_lines(
+    page: pymupdf.Page, textpage: pymupdf.TextPage, page_no: int, ocr: bool
+) -> list[Line]:
+    """Visual lines of the page, each with its spans and its words, in no particular order."""
+    content = page.get_text("dict", textpage=textpage)
+    raw_lines: dict[tuple[int, int], Line] = {}
+    for block in content.get("blocks", []):
+        if block.get("type", 0) != 0:
+            continue
+        for li, raw in enumerate(block.get("lines", [])):
+            direction = raw.get("dir", (1.0, 0.0))
+            if abs(direction[1]) > 0.2:
+                continue  # vertical text in margins is decoration, not reading matter
+            spans = [_span(s) for s in raw.get("spans", []) if s.get("text")]
+            if not spans or not "".join(s.text for s in spans).strip():
+                continue
+            x0, y0, x1, y1 = (float(v) for v in raw["bbox"])
+            raw_lines[(int(block.get("number", 0)), li)] = Line(
+                x0, y0, x1, y1, spans, page=page_no, ocr=ocr
+            )
+    for w in page.get_text("words", textpage=textpage):
+        line = raw_lines.get((int(w[5]), int(w[6])))
+        if line is None:
+            continue
+        style = _style_at(line.spans, (w[0] + w[2]) / 2)
+        line.words.append(
+            Word(w[0], w[1], w[2], w[3], str(w[4]), style.bold, style.italic, style.size)
+        )
+    return merge_same_baseline(list(raw_lines.values()))
+
+
+def _same_row(a: Line, b: Line) -> bool:
+    return overlap_1d(a.y0, a.y1, b.y0, b.y1) >= 0.6 * min(a.height, b.height)
+
+
+def merge_same_baseline(lines: list[Line]) -> list[Line]:
+    """Join pieces of one visual line: a list marker and its text, or runs split by the producer.
+
+    Pieces further apart than about one em stay separate: that gap is a column or cell border.
+    """
+    lines = sorted(lines, key=lambda ln: (ln.x0, ln.y0))
+    merged: list[Line] = []
+    for line in lines:
+        size = max(line.size, 1.0)
+        target = None
+        for cand in reversed(merged):
+            if not _same_row(cand, line) or cand.x1 > line.x0 + 1.0:
+                continue
+            gap = line.x0 - cand.x1
+            limit = 3.0 * size if _BULLET_ONLY.match(cand.text) else 0.9 * size
+            if gap <= limit:
+                target = cand
+                break
+        if target is None:
+            merged.append(line)
+            continue
+        if not target.text.endswith(" ") and not line.spans[0].text.startswith(" "):
+            line.spans[0] = line.spans[0].model_copy(update={"text": " " + line.spans[0].text})
+        target.spans.extend(line.spans)
+        target.words.extend(line.words)
+        target.x1 = max(target.x1, line.x1)
+        target.y0 = min(target.y0, line.y0)
+        target.y1 = max(target.y1, line.y1)
+    return merged
+
+
+def split_marker(text: str) -> tuple[str, str]:
+    """(list marker, rest) of a line; the marker is empty when the line is not a list item."""
+    match = LIST_MARKER.match(text)
+    if not match or match.end() >= len(text):
+        return "", text
+    return match.group(0).strip(), text[match.end() :]
+
+
+_NO_JOIN_AFTER_HYPHEN = frozenset({"en", "of", "tot", "t/m", "en/of"})
+
+
+def join_text(left: str, right: str) -> str:
+    """Append a wrapped line, rejoining a word hyphenated at the line end.
+
+    A hyphen before "en"/"of" is a Dutch elision ("Jeugd- en Wmo-zorg") and stays.
+    """
+    left = left.rstrip()
+    right = right.strip()
+    if not left:
+        return right
+    if not right:
+        return left
+    if left.endswith("\u00ad"):
+        return left[:-1] + right
+    if (
+        left.endswith("-")
+        and len(left) >= 2
+        and left[-2].isalpha()
+        and right[0].islower()
+        and right.split(" ", 1)[0].rstrip(",.;:") not in _NO_JOIN_AFTER_HYPHEN
+    ):
+        return left[:-1] + right
+    return left + " " + right
+
+
+def clean_text(text: str) -> str:
+    """Normalise whitespace and drop soft hyphens inside a line."""
+    return " ".join(text.replace("\u00ad", "").split())
