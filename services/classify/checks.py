@@ -1,0 +1,178 @@
+"""Arithmetic checks of financial tables, in the table's own sign convention.
+
+A printed table is internally consistent when every totals row equals the sum of the lines it
+closes and every saldo equals baten minus lasten (or baten plus lasten where lasten are printed
+negative). Printed amounts are rounded, so a difference of up to half a unit per term passes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from services.classify.cues import normalise
+from shared.documents import Check, FinancialLine
+
+__all__ = ["check_table"]
+
+_SUM_TOTAL = re.compile(r"^(?:sub)?totaa?l\b(?!.*\bsaldo\b)")
+_SALDO = re.compile(r"^(?:totaal |gerealiseerde? |geraamde? )*(?:totaal )?saldo\b|\bsaldo (?:van )?baten en lasten\b")
+_LASTEN = re.compile(r"^(?:totaal |subtotaal )?lasten\b|^totaal lasten\b")
+_BATEN = re.compile(r"^(?:totaal |subtotaal )?baten\b|^totaal baten\b")
+_RESULT = re.compile(r"\bresultaat\b")
+_ADD_RESERVE = re.compile(r"\btoevoeging(?:en)?\b.*\breserve")
+_TAKE_RESERVE = re.compile(r"\bonttrekking(?:en)?\b.*\breserve")
+
+Values = dict[int, float]
+
+
+def _values(line: FinancialLine) -> Values:
+    return {
+        a.column_index: a.value_eur
+        for a in line.amounts
+        if a.column_index is not None and a.value_eur is not None
+    }
+
+
+def _close(a: float, b: float, terms: int, unit: float) -> bool:
+    return abs(a - b) <= unit * 0.5 * (terms + 1) + 0.01
+
+
+def _sum_matches(total: Values, parts: Sequence[Values], unit: float) -> tuple[bool, str]:
+    columns = sorted(total)
+    bad = []
+    for col in columns:
+        summed = sum(p.get(col, 0.0) for p in parts)
+        if not _close(summed, total[col], len(parts), unit):
+            bad.append(f"column {col}: lines sum to {summed:,.0f}, total {total[col]:,.0f}")
+    return not bad, "; ".join(bad) or f"{len(parts)} lines over {len(columns)} columns"
+
+
+def _total_checks(lines: list[FinancialLine], section_rows: set[int], unit: float) -> list[Check]:
+    checks: list[Check] = []
+    for index, line in enumerate(lines):
+        if not line.total or not _SUM_TOTAL.search(normalise(line.label)):
+            continue
+        run: list[FinancialLine] = []
+        for earlier in reversed(lines[:index]):
+            if earlier.total:
+                break
+            run.append(earlier)
+        if not run:
+            continue
+        run.reverse()
+        total = _values(line)
+        passed, detail = _sum_matches(total, [_values(p) for p in run], unit)
+        if not passed and line.row is not None:
+            starts = [r for r in section_rows if line.row is not None and r < line.row]
+            if starts:
+                start = max(starts)
+                inner = [p for p in run if p.row is not None and p.row > start]
+                if inner:
+                    passed, detail = _sum_matches(total, [_values(p) for p in inner], unit)
+        checks.append(Check(name=f"total: {line.label}", passed=passed, detail=detail))
+    return checks
+
+
+def _saldo_rows(lines: list[FinancialLine], unit: float) -> list[Check]:
+    """A saldo row against the nearest totals of baten and lasten above it."""
+    checks: list[Check] = []
+    for index, line in enumerate(lines):
+        if not _SALDO.search(normalise(line.label)):
+            continue
+        baten = lasten = None
+        for earlier in reversed(lines[:index]):
+            label = normalise(earlier.label)
+            if baten is None and _BATEN.search(label):
+                baten = _values(earlier)
+            elif lasten is None and _LASTEN.search(label):
+                lasten = _values(earlier)
+        if baten is None or lasten is None:
+            continue
+        saldo = _values(line)
+        bad = []
+        for col, value in saldo.items():
+            b, l_ = baten.get(col, 0.0), lasten.get(col, 0.0)
+            if not (_close(value, b - l_, 2, unit) or _close(value, b + l_, 2, unit)):
+                bad.append(f"column {col}: saldo {value:,.0f}, baten {b:,.0f}, lasten {l_:,.0f}")
+        checks.append(
+            Check(
+                name=f"saldo: {line.label}",
+                passed=not bad,
+                detail="; ".join(bad) or "saldo = baten - lasten",
+            )
+        )
+    return checks
+
+
+def _result_rows(lines: list[FinancialLine], unit: float) -> list[Check]:
+    """Resultaat = saldo - toevoegingen aan + onttrekkingen uit reserves."""
+    checks: list[Check] = []
+    for index, line in enumerate(lines):
+        label = normalise(line.label)
+        if not _RESULT.search(label) or _SALDO.search(label):
+            continue
+        saldo = add = take = None
+        for earlier in reversed(lines[:index]):
+            text = normalise(earlier.label)
+            if saldo is None and _SALDO.search(text):
+                saldo = _values(earlier)
+            elif add is None and _ADD_RESERVE.search(text):
+                add = _values(earlier)
+            elif take is None and _TAKE_RESERVE.search(text):
+                take = _values(earlier)
+        if saldo is None or (add is None and take is None):
+            continue
+        result = _values(line)
+        bad = []
+        for col, value in result.items():
+            expected = saldo.get(col, 0.0) - (add or {}).get(col, 0.0) + (take or {}).get(col, 0.0)
+            if not _close(value, expected, 3, unit):
+                bad.append(f"column {col}: resultaat {value:,.0f}, expected {expected:,.0f}")
+        checks.append(
+            Check(name=f"resultaat: {line.label}", passed=not bad, detail="; ".join(bad) or "ok")
+        )
+    return checks
+
+
+def _saldo_columns(lines: list[FinancialLine], unit: float) -> list[Check]:
+    """Within each column group, saldo = baten - lasten on every line."""
+    groups: dict[tuple[str, int | None, str], dict[str, int]] = {}
+    for line in lines:
+        for amount in line.amounts:
+            if amount.measure and amount.column_index is not None:
+                key = (amount.kind, amount.year, amount.column.rsplit(" ", 1)[0])
+                groups.setdefault(key, {})[amount.measure] = amount.column_index
+    checks: list[Check] = []
+    for key, cols in groups.items():
+        if not {"baten", "lasten", "saldo"} <= cols.keys():
+            continue
+        bad = []
+        for line in lines:
+            values = _values(line)
+            if cols["saldo"] not in values:
+                continue
+            b = values.get(cols["baten"], 0.0)
+            l_ = values.get(cols["lasten"], 0.0)
+            s = values[cols["saldo"]]
+            if not (_close(s, b - l_, 2, unit) or _close(s, b + l_, 2, unit)):
+                bad.append(f"{line.label}: saldo {s:,.0f}, baten {b:,.0f}, lasten {l_:,.0f}")
+        group = " ".join(str(k) for k in key if k)
+        checks.append(
+            Check(
+                name=f"saldo columns: {group}".strip(),
+                passed=not bad,
+                detail="; ".join(bad[:5]) or f"saldo = baten - lasten on {len(lines)} lines",
+            )
+        )
+    return checks
+
+
+def check_table(lines: list[FinancialLine], section_rows: set[int], unit: float) -> list[Check]:
+    """All arithmetic relations the table's labels and headers make checkable."""
+    return (
+        _total_checks(lines, section_rows, unit)
+        + _saldo_rows(lines, unit)
+        + _result_rows(lines, unit)
+        + _saldo_columns(lines, unit)
+    )

@@ -1,0 +1,113 @@
+"""What an amount column means, read from the header rows above it.
+
+Headers stack meanings over several rows ("Begroting 2019 gewijzigd" spanning "Baten | Lasten |
+Saldo"); a spanning cell is printed once, so each header row is filled forward across the empty
+cells it covers before the rows are read top-down into one description per column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from services.classify.cues import normalise
+from shared.numbers import parse_number
+
+__all__ = ["ColumnMeaning", "column_headers", "describe_column", "find_unit"]
+
+_MEASURES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bsaldo\b|\bnetto\b|\bresultaat\b"), "saldo"),
+    (re.compile(r"\blasten\b|\buitgaven\b|\bkosten\b"), "lasten"),
+    (re.compile(r"\bbaten\b|\binkomsten\b|\bopbrengsten\b"), "baten"),
+]
+_KINDS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bafwijking|\bverschil\b|\bafw\b"), "afwijking"),
+    (re.compile(r"\bvoordeel\b"), "voordeel"),
+    (re.compile(r"\bnadeel\b"), "nadeel"),
+    (re.compile(r"\bmutatie|\bwijziging|\bbijstelling"), "mutatie"),
+    (re.compile(r"\bprognose|\bverwachting|\bverwacht\b"), "prognose"),
+    (
+        re.compile(r"\brealisatie|\brekening\b|\bwerkelijk|\bjaarrekening|\bgerealiseerd"),
+        "realisatie",
+    ),
+    (re.compile(r"\bbegroting|\braming|\bbudget|\bbegroot|\bprimitief|\bgewijzigd"), "begroting"),
+]
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_UNIT_PATTERNS: list[tuple[re.Pattern[str], float]] = [
+    (
+        re.compile(
+            r"(?:x|in|maal|bedragen)\s*(?:€|eur|euro)?\s*1[.,]?000[.,]?000\b|\bx\s*(?:€\s*)?(?:1\s*)?(?:mln|miljoen)|\bin miljoenen"
+        ),
+        1e6,
+    ),
+    (
+        re.compile(
+            r"(?:x|in|maal|bedragen)\s*(?:€|eur|euro)?\s*1[.,]?000\b|\bx\s*(?:€\s*)?(?:1\s*)?(?:duizend|dzd)|\bin duizenden|\b(?:€|eur)\s*1[.,]000\b|k€|€\s*k\b|x\s*€\s*1\s*000"
+        ),
+        1e3,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class ColumnMeaning:
+    header: str
+    measure: str
+    kind: str
+    year: int | None
+    group: str
+
+
+def find_unit(*texts: str) -> float | None:
+    """The multiplier a caption or header states ("x € 1.000" -> 1000), if any."""
+    for text in texts:
+        norm = normalise(text).replace("\u00a0", " ")
+        for pattern, unit in _UNIT_PATTERNS:
+            if pattern.search(norm):
+                return unit
+    return None
+
+
+def _is_header_noise(cell: str) -> bool:
+    return find_unit(cell) is not None
+
+
+def column_headers(rows: list[list[str]], header_rows: int, width: int) -> list[tuple[str, str]]:
+    """Per column: (full header text, the upper group text) with spanning cells filled forward."""
+    filled: list[list[str]] = []
+    for depth, row in enumerate(rows[:header_rows]):
+        cells = [" ".join(c.split()) for c in row] + [""] * (width - len(row))
+        out: list[str] = []
+        last = ""
+        for index, cell in enumerate(cells[:width]):
+            if _is_header_noise(cell):
+                cell = ""
+            if cell:
+                last = cell
+                out.append(cell)
+            elif depth < header_rows - 1 and index > 0:
+                out.append(last)
+            else:
+                out.append("")
+        filled.append(out)
+    result: list[tuple[str, str]] = []
+    for col in range(width):
+        parts = [row[col] for row in filled if row[col]]
+        full = " ".join(dict.fromkeys(parts))
+        group = " ".join(dict.fromkeys(parts[:-1])) if len(parts) > 1 else ""
+        result.append((full, group))
+    return result
+
+
+def describe_column(header: str, group: str) -> ColumnMeaning:
+    norm = normalise(header)
+    measure = next((m for p, m in _MEASURES if p.search(norm)), "")
+    kind = next((k for p, k in _KINDS if p.search(norm)), "")
+    years = _YEAR.findall(norm)
+    year = int(years[-1]) if years else None
+    return ColumnMeaning(header=header, measure=measure, kind=kind, year=year, group=group)
+
+
+def is_year_header(cell: str) -> bool:
+    parsed = parse_number(cell)
+    return parsed is not None and not parsed.is_percentage and 1990 <= parsed.value <= 2100

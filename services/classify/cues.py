@@ -1,0 +1,170 @@
+"""Textual cues of the BBV report structure, shared by headings, labels and columns.
+
+The BBV prescribes the three W-questions per programme; municipalities phrase them in every
+tense ("Wat willen we bereiken?", "Wat hebben we bereikt?", "Wat zijn we blijven doen?") and
+variants, so the cues are patterns over normalised text rather than fixed strings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+Context = Literal["activiteit", "resultaat", "toelichting", "kosten", "overig"]
+
+_WE = r"(?:we|wij|u|je)"
+
+
+def normalise(text: str) -> str:
+    """Lower-case, accents stripped, whitespace collapsed: the form cues are matched on."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(text.casefold().replace("’", "'").split())
+
+
+BBV_QUESTIONS: list[tuple[re.Pattern[str], Context]] = [
+    (
+        re.compile(rf"^wat (?:willen|wilden|wil) {_WE} (?:daarmee |hiermee |met \w+ )?bereiken"),
+        "resultaat",
+    ),
+    (
+        re.compile(
+            rf"^wat (?:hebben|hadden|heeft) {_WE} (?:daarmee |hiermee |in \d{{4}} )?bereikt"
+        ),
+        "resultaat",
+    ),
+    (re.compile(r"^wat (?:is|werd|wordt) (?:er )?bereikt"), "resultaat"),
+    (re.compile(rf"^wat (?:gaan|gingen|zullen|doen|deden) {_WE}\b.*\bdoen"), "activiteit"),
+    (re.compile(rf"^wat (?:doen|deden) {_WE}\b"), "activiteit"),
+    (re.compile(rf"^wat (?:hebben|hadden) {_WE}\b.*\bgedaan"), "activiteit"),
+    (re.compile(rf"^wat (?:zijn|blijven) {_WE} (?:blijven |nog )?doen"), "activiteit"),
+    (
+        re.compile(
+            r"^wat (?:gaat|mag|zal|heeft|kost|gaan|mogen|hebben) (?:het|dat|deze|dit)\b.*kost"
+        ),
+        "kosten",
+    ),
+    (re.compile(r"^wat (?:kost|kostte) (?:het|dat)"), "kosten"),
+]
+
+# Headings that name what follows without being a BBV question.
+SECTION_CUES: list[tuple[re.Pattern[str], Context, bool]] = [
+    # (pattern, context, long scope)
+    (
+        re.compile(
+            r"^(?:financiele toelichting|toelichting (?:op )?(?:de )?(?:financien|afwijking|verschil|mutatie|budget|cijfers)\w*)"
+        ),
+        "toelichting",
+        True,
+    ),
+    (
+        re.compile(r"^(?:analyse (?:van )?(?:de )?(?:afwijkingen|verschillen)|verschillenanalyse)"),
+        "toelichting",
+        True,
+    ),
+    (re.compile(r"^(?:toelichting|stand van zaken|voortgang|status)\b"), "toelichting", False),
+    (re.compile(r"^(?:hoofd)?doel(?:stelling)?(?:en)?\b"), "resultaat", False),
+    (
+        re.compile(r"^(?:beoogd(?:e)? )?(?:maatschappelijk(?:e)? )?(?:effect|effecten)\b"),
+        "resultaat",
+        False,
+    ),
+    (
+        re.compile(r"^beoogd(?:e)? (?:maatschappelijk(?:e)? )?(?:effect|resulta)"),
+        "resultaat",
+        False,
+    ),
+    (re.compile(r"^(?:behaalde |beoogde )?resultaten\b"), "resultaat", False),
+    (
+        re.compile(
+            r"^(?:activiteiten|prestaties|uitgevoerde activiteiten|geplande activiteiten)\b"
+        ),
+        "activiteit",
+        False,
+    ),
+    (
+        re.compile(
+            r"^(?:financieel overzicht|financiele (?:overzicht|middelen)|financien|lasten en baten|baten en lasten|overzicht (?:van )?baten en lasten)\b"
+        ),
+        "kosten",
+        False,
+    ),
+]
+
+# A deviation heading inside a financial explanation: "6.10.0 Preventie (voordeel € 73.000)".
+DEVIATION = re.compile(
+    r"\b(?:voordeel|nadeel|v|n)\b\)?\s*$|\((?:[^)]*\b(?:voordeel|nadeel)\b[^)]*)\)"
+)
+
+INLINE_CUES: list[tuple[re.Pattern[str], Context]] = [
+    (re.compile(r"^(?:beoogd |behaald )?resulta(?:at|ten)\s*:"), "resultaat"),
+    (re.compile(r"^(?:doel|doelstelling|effect)\s*:"), "resultaat"),
+    (re.compile(r"^(?:activiteit(?:en)?|maatregel(?:en)?|actie(?:s)?)\s*:"), "activiteit"),
+    (
+        re.compile(
+            r"^(?:financiele toelichting|toelichting(?: afwijking(?:en)?)?|stand van zaken|voortgang|status)\s*:"
+        ),
+        "toelichting",
+    ),
+]
+
+TABLE_INTRO = re.compile(
+    r"(?:onderstaande|volgende|navolgende|deze) (?:tabel|overzicht|staat|beeld)|"
+    r"\bals volgt\b|\bin de tabel\b|\bhet volgende beeld\b|\bwordt? (?:hieronder )?toegelicht\s*:?$"
+)
+
+
+def question_context(text: str) -> Context | None:
+    norm = normalise(text)
+    if not norm.startswith("wat "):
+        return None
+    for pattern, context in BBV_QUESTIONS:
+        if pattern.search(norm):
+            return context
+    return None
+
+
+def heading_context(text: str) -> tuple[Context, bool] | None:
+    """The label context a heading opens and whether it lasts over same-level subheadings."""
+    question = question_context(text)
+    if question is not None:
+        return question, True
+    norm = normalise(text)
+    for pattern, context, long_scope in SECTION_CUES:
+        if pattern.search(norm):
+            return context, long_scope
+    return None
+
+
+def inline_context(text: str) -> Context | None:
+    norm = normalise(text)
+    for pattern, context in INLINE_CUES:
+        if pattern.search(norm):
+            return context
+    return None
+
+
+COLUMN_CUES: list[tuple[re.Pattern[str], Context]] = [
+    (
+        re.compile(
+            r"toelichting|status|stand van zaken|voortgang|realisatie|verantwoording|opmerking"
+        ),
+        "toelichting",
+    ),
+    (re.compile(r"resulta|doel|effect|prestatie|beoogd|indicator"), "resultaat"),
+    (
+        re.compile(r"activiteit|maatregel|actie|wat gaan we doen|wat doen we|project|inspanning"),
+        "activiteit",
+    ),
+]
+
+
+def column_context(header: str) -> Context | None:
+    norm = normalise(header)
+    if not norm:
+        return None
+    for pattern, context in COLUMN_CUES:
+        if pattern.search(norm):
+            return context
+    return None

@@ -1,0 +1,187 @@
+"""Financial lines: the rows of amount tables, with Iv3 code, column meaning and unit.
+
+A row is a financial line when it has a label and at least one printed amount; rows that only
+name a group ("Baten", "Mutaties reserves") head the lines below them. Amounts keep the printed
+column order and skip blank cells, so a line reads like the printed row. Indicator and
+kengetallen tables (percentages, counts) are told apart and yield no lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from services.classify.columns import ColumnMeaning, column_headers, describe_column, find_unit
+from services.classify.cues import normalise
+from shared.documents import Amount, FinancialLine, Table
+from shared.iv3 import normalise_taakveld, taakveld_name
+from shared.numbers import is_blank_amount, parse_number
+
+__all__ = ["TableReading", "extract_lines", "read_table"]
+
+_TOTAL = re.compile(r"^(?:sub)?totaa?l|\b(?:totaal|subtotaal|saldo|resultaat|generaal)\b")
+_MONEY_WORDS = re.compile(
+    r"\b(?:lasten|baten|saldo|begroting|begroot|rekening|realisatie|raming|budget|mutaties?|"
+    r"bedragen|uitgaven|inkomsten|primitief|gewijzigd|jaarrekening|prognose)\b|€"
+)
+_INDICATOR_WORDS = re.compile(
+    r"\b(?:indicator(?:en)?|kengetal(?:len)?|eenheid|bron|streefwaarde|peildatum|"
+    r"doelstelling|norm)\b"
+)
+_INDICATOR_LABEL = re.compile(
+    r"%|\bpercentage\b|\baantal(?:len)?\b|\bper (?:1\.?000|10\.?000|100)\b|\bscore\b|"
+    r"\bcijfer\b|\bgemiddeld|\bratio\b|\baandeel\b"
+)
+
+
+@dataclass(frozen=True)
+class TableReading:
+    kind: str
+    header_rows: int
+    label_columns: list[int]
+    amount_columns: list[int]
+    meanings: dict[int, ColumnMeaning]
+    unit: float | None
+
+
+def _is_amount_cell(cell: str) -> bool:
+    parsed = parse_number(cell)
+    return parsed is not None and not parsed.is_percentage
+
+
+def _header_rows(table: Table) -> int:
+    """The extractor's header rows, extended over leading rows that hold no amounts."""
+    count = table.header_rows
+    while count < len(table.rows):
+        row = table.rows[count]
+        amounts = [c for c in row[1:] if _is_amount_cell(c) and not _is_year(c)]
+        if amounts or (count > 0 and row and row[0].strip() and not any(c.strip() for c in row[1:])):
+            break
+        if not any(c.strip() for c in row):
+            count += 1
+            continue
+        if count > 0 and not any(_is_year(c) or not _is_amount_cell(c) for c in row[1:] if c.strip()):
+            break
+        count += 1
+    return min(count, max(len(table.rows) - 1, 0))
+
+
+def _is_year(cell: str) -> bool:
+    text = cell.strip()
+    return bool(re.fullmatch(r"(?:19|20)\d\d", text))
+
+
+def read_table(table: Table, context_text: str = "") -> TableReading:
+    """Decide what a table is (financial, indicator, text, other) and where its amounts are."""
+    rows = table.rows
+    width = max((len(r) for r in rows), default=0)
+    header_rows = _header_rows(table)
+    body = [r for i, r in enumerate(rows) if i >= header_rows]
+    numeric = [0] * width
+    filled = [0] * width
+    percentages = 0
+    amounts = 0
+    odd = 0
+    for row in body:
+        for col, cell in enumerate(row):
+            if not cell.strip() or is_blank_amount(cell):
+                continue
+            filled[col] += 1
+            parsed = parse_number(cell)
+            if parsed is None:
+                continue
+            numeric[col] += 1
+            if parsed.is_percentage:
+                percentages += 1
+            elif col > 0:
+                amounts += 1
+    amount_columns = [
+        c for c in range(1, width) if filled[c] and numeric[c] >= 0.6 * filled[c]
+    ]
+    for row in body:
+        for col in amount_columns:
+            cell = row[col] if col < len(row) else ""
+            if cell.strip() and not is_blank_amount(cell) and parse_number(cell) is None:
+                odd += 1
+    first_amount = amount_columns[0] if amount_columns else width
+    label_columns = [c for c in range(first_amount) if c not in amount_columns]
+    header_text = " ".join(" ".join(r) for r in rows[:header_rows])
+    norm_header = normalise(f"{table.caption} {header_text}")
+    unit = find_unit(table.caption, header_text, context_text)
+    labels = [normalise(" ".join(r[c] for c in label_columns if c < len(r))) for r in body]
+    labels = [lab for lab in labels if lab]
+    indicator_labels = sum(1 for lab in labels if _INDICATOR_LABEL.search(lab))
+    coded = sum(1 for lab in labels if normalise_taakveld(lab) is not None)
+    meanings = {
+        col: describe_column(full, group)
+        for col, (full, group) in enumerate(column_headers(rows, header_rows, width))
+        if col in amount_columns
+    }
+    if not amount_columns or not amounts:
+        kind = "text" if any(filled) else "other"
+    elif (
+        percentages > 0.05 * max(amounts + percentages, 1)
+        or odd > 0.1 * max(amounts, 1)
+        or (labels and indicator_labels >= 0.25 * len(labels))
+        or (_INDICATOR_WORDS.search(norm_header) and unit is None)
+    ):
+        kind = "indicator"
+    elif unit is not None or _MONEY_WORDS.search(norm_header) or coded:
+        kind = "financial"
+    else:
+        kind = "other"
+    return TableReading(
+        kind=kind,
+        header_rows=header_rows,
+        label_columns=label_columns,
+        amount_columns=amount_columns,
+        meanings=meanings,
+        unit=unit,
+    )
+
+
+def extract_lines(
+    table: Table, reading: TableReading, unit: float, table_index: int, year: int | None
+) -> list[FinancialLine]:
+    """Every row with a label and at least one amount, in printed order."""
+    lines: list[FinancialLine] = []
+    for row_index, row in enumerate(table.rows):
+        if row_index < reading.header_rows:
+            continue
+        label = " ".join(
+            " ".join(row[c].split()) for c in reading.label_columns if c < len(row) and row[c].strip()
+        )
+        amounts: list[Amount] = []
+        for col in reading.amount_columns:
+            cell = row[col] if col < len(row) else ""
+            parsed = parse_number(cell)
+            if parsed is None or parsed.is_percentage:
+                continue
+            meaning = reading.meanings.get(col)
+            amounts.append(
+                Amount(
+                    printed=cell.strip(),
+                    value_eur=round(parsed.value * unit, 2),
+                    column=meaning.header if meaning else "",
+                    measure=meaning.measure if meaning else "",
+                    kind=meaning.kind if meaning else "",
+                    year=meaning.year if meaning else None,
+                    column_index=col,
+                )
+            )
+        if not label or not amounts:
+            continue
+        code = normalise_taakveld(label, year)
+        lines.append(
+            FinancialLine(
+                label=label,
+                taakveld=code,
+                taakveld_name=taakveld_name(code),
+                amounts=amounts,
+                page=table.page,
+                table=table_index,
+                row=row_index,
+                total=bool(_TOTAL.search(normalise(label))),
+            )
+        )
+    return lines

@@ -1,0 +1,169 @@
+"""Headings and the section tree, read from typography relative to the body text.
+
+Municipal reports differ in fonts and sizes, so nothing here names a size: a block is a heading
+when it is short and set larger or bolder than the document's own body text, or when it is a
+BBV question. Levels are the ranks of the distinct heading styles, largest first, so the same
+code reads a serif report with 18/14/11.5 pt headings and a sans report with 16/12 pt ones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from services.classify.cues import heading_context, normalise, question_context
+from shared.documents import Section, TextBlock
+
+__all__ = ["Heading", "body_style", "build_tree", "find_headings", "section_kind"]
+
+SectionKind = str
+
+MAX_HEADING_CHARS = 160
+
+
+@dataclass(frozen=True)
+class Heading:
+    seq: int
+    page: int
+    text: str
+    level: int
+    kind: str
+    number: str
+
+
+@dataclass(frozen=True)
+class BodyStyle:
+    size: float
+    bold: bool
+
+
+def body_style(blocks: list[TextBlock]) -> BodyStyle:
+    """The size and weight most text is set in, weighted by the amount of text."""
+    sizes: Counter[float] = Counter()
+    bold: Counter[bool] = Counter()
+    for block in blocks:
+        if block.size > 0:
+            sizes[round(block.size * 2) / 2] += len(block.text)
+        bold[block.bold] += len(block.text)
+    size = sizes.most_common(1)[0][0] if sizes else 0.0
+    return BodyStyle(size=size, bold=bool(bold) and bold.most_common(1)[0][0])
+
+
+_KIND_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^programma\b"), "programma"),
+    (re.compile(r"^(?:sub)?taakveld\b"), "taakveld"),
+    (re.compile(r"^beleidsveld\b"), "beleidsveld"),
+    (re.compile(r"^hoofdactiviteit\b"), "hoofdactiviteit"),
+]
+_NUMBER = re.compile(r"(?:^|\s|:)(\d{1,3}(?:\.\d{1,3}){0,3})\.?(?=\s|$|:)")
+_SENTENCE_END = re.compile(r"[.;,]$")
+
+
+def section_kind(text: str) -> str:
+    norm = normalise(text)
+    for pattern, kind in _KIND_PATTERNS:
+        if pattern.search(norm):
+            return kind
+    return "section"
+
+
+def _number(text: str) -> str:
+    match = _NUMBER.search(text[:40])
+    return match.group(1) if match else ""
+
+
+def _style_key(block: TextBlock) -> tuple[float, bool, bool]:
+    return (round(block.size * 2) / 2, block.bold, block.italic)
+
+
+def _looks_like_heading(block: TextBlock, body: BodyStyle) -> bool:
+    text = block.text.strip()
+    if not text or len(text) > MAX_HEADING_CHARS or block.kind == "list_item":
+        return False
+    if question_context(text) is not None and len(text) < 90:
+        return True
+    if _SENTENCE_END.search(text) and len(text) > 40:
+        return False
+    if text.count(". ") >= 2:
+        return False
+    larger = body.size > 0 and block.size >= body.size + 0.9
+    bolder = block.bold and not body.bold and block.size >= body.size - 0.25
+    if larger or bolder:
+        return len(text) <= 120 or larger
+    # OCR pages carry no reliable typography: a short known section title still counts.
+    return block.ocr and len(text) < 70 and heading_context(text) is not None
+
+
+def find_headings(blocks: list[TextBlock]) -> list[Heading]:
+    """Every heading in reading order with its level (1 = outermost)."""
+    body = body_style([b for b in blocks if not b.ocr] or blocks)
+    candidates = [b for b in blocks if _looks_like_heading(b, body)]
+    styles = sorted(
+        {_style_key(b) for b in candidates if not b.ocr},
+        key=lambda k: (-k[0], not k[1], k[2]),
+    )
+    rank = {key: index + 1 for index, key in enumerate(styles)}
+    deepest = max(rank.values(), default=1)
+    headings: list[Heading] = []
+    for block in candidates:
+        text = " ".join(block.text.split())
+        if block.ocr or _style_key(block) not in rank:
+            level = _ocr_level(text, deepest)
+        else:
+            level = rank[_style_key(block)]
+        headings.append(
+            Heading(
+                seq=block.seq,
+                page=block.page,
+                text=text,
+                level=level,
+                kind=section_kind(text),
+                number=_number(text),
+            )
+        )
+    return headings
+
+
+def _ocr_level(text: str, deepest: int) -> int:
+    """Without typography the kind of heading is the best guide to its depth."""
+    kind = section_kind(text)
+    if kind == "programma":
+        return 1
+    if kind in ("taakveld", "beleidsveld", "hoofdactiviteit"):
+        return 2
+    return max(3, deepest)
+
+
+def build_tree(headings: list[Heading], last_page: int) -> list[Section]:
+    """Nest headings by level; each section runs until the next one at its level or above."""
+    roots: list[Section] = []
+    stack: list[Section] = []
+    for heading in headings:
+        section = Section(
+            title=heading.text,
+            level=heading.level,
+            kind=heading.kind,  # type: ignore[arg-type]
+            number=heading.number,
+            page_start=heading.page,
+            page_end=heading.page,
+        )
+        while stack and stack[-1].level >= heading.level:
+            closed = stack.pop()
+            closed.page_end = max(closed.page_start, heading.page)
+        if stack:
+            stack[-1].children.append(section)
+        else:
+            roots.append(section)
+        stack.append(section)
+    for section in stack:
+        section.page_end = max(section.page_start, last_page)
+    _close_parents(roots)
+    return roots
+
+
+def _close_parents(sections: list[Section]) -> None:
+    for section in sections:
+        _close_parents(section.children)
+        for child in section.children:
+            section.page_end = max(section.page_end, child.page_end)
