@@ -144,6 +144,7 @@ class FinancialLine(_Model):
     amounts: list[Amount] = Field(default_factory=list)
     page: int
     table: int = Field(description="index into StructuredDocument.tables")
+    row: int | None = Field(default=None, description="index into the table's rows")
     total: bool = False
 
     @property
