@@ -1,0 +1,47 @@
+from pathlib import Path
+
+import pytest
+
+from services.ingest.core import UploadRejected, detect_type, document_id, validate_upload
+
+MIB = 1024 * 1024
+
+
+def test_a_pdf_is_accepted_under_its_content_hash() -> None:
+    data = b"%PDF-1.7\n" + b"x" * 100
+    accepted = validate_upload(data, MIB)
+    assert accepted.document_id == document_id(data)
+    assert len(accepted.document_id) == 64
+    assert accepted.size == len(data)
+
+
+def test_same_bytes_same_id_different_bytes_different_id() -> None:
+    assert document_id(b"%PDF-a") == document_id(b"%PDF-a")
+    assert document_id(b"%PDF-a") != document_id(b"%PDF-b")
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty"),
+        (b"<!DOCTYPE html><html><body>404</body></html>", "not_pdf"),
+        (b"%PDF-" + b"0" * (2 * MIB), "too_large"),
+    ],
+)
+def test_hopeless_uploads_are_rejected_with_a_reason(data: bytes, reason: str) -> None:
+    with pytest.raises(UploadRejected) as caught:
+        validate_upload(data, MIB)
+    assert caught.value.reason == reason
+
+
+def test_the_detected_type_is_named(bad_dir: Path) -> None:
+    with pytest.raises(UploadRejected, match="PNG image"):
+        validate_upload((bad_dir / "png-renamed.pdf").read_bytes(), MIB)
+    with pytest.raises(UploadRejected, match="HTML page"):
+        validate_upload((bad_dir / "not-a-pdf.pdf").read_bytes(), MIB)
+    assert detect_type(b"PK\x03\x04rest") == "ZIP archive (or Office document)"
+
+
+def test_corpus_pdfs_pass_the_cheap_checks(corpus: Path) -> None:
+    for pdf in sorted((corpus / "dev").glob("*.pdf")):
+        assert validate_upload(pdf.read_bytes(), 200 * MIB).size > 0

@@ -1,0 +1,124 @@
+"""The shared transport on FastStream's in-memory broker: DLQ routing and the claim check."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from faststream.kafka import TestKafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+
+from shared import topics
+from shared.broker import Transport
+from shared.errors import PermanentError
+from shared.events import ClaimCheck, DeadLetter, DocumentUploaded, ObjectRef
+from shared.headers import CLAIM_CHECK_HEADER
+from shared.settings import CommonSettings
+
+DOC_ID = "b" * 64
+
+
+def make_transport(tmp_path: Path, threshold: int = 1024 * 1024) -> Transport:
+    settings = CommonSettings(
+        object_store_url=(tmp_path / "objects").as_uri(), claim_check_threshold_bytes=threshold
+    )
+    return Transport(settings, "test")
+
+
+def uploaded(filename: str = "x.pdf") -> DocumentUploaded:
+    return DocumentUploaded(
+        document_id=DOC_ID,
+        pipeline_version="1",
+        uploaded_at=datetime(2026, 1, 1, tzinfo=UTC),
+        filename=filename,
+        source="file:///inbox/x.pdf",
+        pdf=ObjectRef(url="file:///objects/x.pdf", size=10),
+    )
+
+
+async def test_a_permanent_failure_goes_to_the_dlq_with_its_reason(tmp_path: Path) -> None:
+    transport = make_transport(tmp_path)
+    letters: list[DeadLetter] = []
+
+    @transport.subscriber(topics.UPLOADED, group="g")
+    async def handle(event: DocumentUploaded) -> None:
+        raise PermanentError("cannot parse", reason="corrupt")
+
+    @transport.broker.subscriber(topics.DLQ)
+    async def dlq(letter: DeadLetter) -> None:
+        letters.append(letter)
+
+    async with TestKafkaBroker(transport.broker):
+        await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
+
+    assert len(letters) == 1
+    letter = letters[0]
+    assert (letter.document_id, letter.stage, letter.reason) == (DOC_ID, "test", "corrupt")
+    assert letter.error_type == "PermanentError"
+    assert letter.payload is not None
+    kept = DocumentUploaded.model_validate_json(transport.store.get(letter.payload))
+    assert (kept.document_id, kept.filename) == (DOC_ID, "x.pdf")
+
+
+async def test_a_schema_invalid_event_goes_to_the_dlq(tmp_path: Path) -> None:
+    transport = make_transport(tmp_path)
+    letters: list[DeadLetter] = []
+    handled: list[DocumentUploaded] = []
+
+    @transport.subscriber(topics.UPLOADED, group="g")
+    async def handle(event: DocumentUploaded) -> None:
+        handled.append(event)
+
+    @transport.broker.subscriber(topics.DLQ)
+    async def dlq(letter: DeadLetter) -> None:
+        letters.append(letter)
+
+    async with TestKafkaBroker(transport.broker) as broker:
+        await broker.publish({"document_id": "nonsense"}, topics.UPLOADED, key=b"nonsense")
+
+    assert handled == []
+    assert [letter.reason for letter in letters] == ["invalid_event"]
+    assert letters[0].error_type == "ValidationError"
+
+
+async def test_large_payloads_travel_by_claim_check(tmp_path: Path) -> None:
+    transport = make_transport(tmp_path, threshold=200)
+    received: list[tuple[DocumentUploaded, dict[str, str]]] = []
+
+    @transport.subscriber(topics.UPLOADED, group="g")
+    async def handle(event: DocumentUploaded, msg: KafkaMessage) -> None:
+        received.append((event, dict(msg.headers)))
+
+    big = uploaded(filename="x" * 1000 + ".pdf")
+    async with TestKafkaBroker(transport.broker):
+        await transport.publish(topics.UPLOADED, big, subject=DOC_ID)
+
+    [(event, headers)] = received
+    assert event == big
+    assert headers[CLAIM_CHECK_HEADER] == "1"
+    [claim] = (tmp_path / "objects" / "claims" / DOC_ID).iterdir()
+    assert DocumentUploaded.model_validate_json(claim.read_bytes()) == big
+
+
+def test_the_claim_reference_itself_is_small() -> None:
+    ref = ObjectRef(url="file:///objects/claims/x.json", size=10**9)
+    assert len(ClaimCheck(claim_check=ref).model_dump_json()) < 200
+
+
+async def test_a_transient_failure_is_raised_for_redelivery(tmp_path: Path) -> None:
+    transport = make_transport(tmp_path)
+    letters: list[DeadLetter] = []
+
+    @transport.subscriber(topics.UPLOADED, group="g")
+    async def handle(event: DocumentUploaded) -> None:
+        raise ConnectionError("database unreachable")
+
+    @transport.broker.subscriber(topics.DLQ)
+    async def dlq(letter: DeadLetter) -> None:
+        letters.append(letter)
+
+    async with TestKafkaBroker(transport.broker):
+        with pytest.raises(ConnectionError):
+            await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
+    assert letters == []
