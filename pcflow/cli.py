@@ -82,8 +82,10 @@ def submit(
         if status == "stored":
             counts = record.get("counts", {})
             console.print(
-                f"[green]stored[/] {path.name} {doc_id[:12]}: {counts.get('paragraphs', 0)} paragraphs, "
-                f"{counts.get('financial_lines', 0)} financial lines, {counts.get('tables', 0)} tables"
+                f"[green]stored[/] {path.name} {doc_id[:12]}: "
+                f"{counts.get('paragraphs', 0)} paragraphs, "
+                f"{counts.get('financial_lines', 0)} financial lines, "
+                f"{counts.get('tables', 0)} tables"
             )
         else:
             failed += 1
@@ -138,7 +140,8 @@ def tail(
     def show_line(event: dict[str, Any]) -> None:
         document = event.get("document", {})
         console.print(
-            f"{event.get('stored_at', '')[:19]} {event['document_id'][:12]} {event.get('filename', '')}: "
+            f"{event.get('stored_at', '')[:19]} {event['document_id'][:12]} "
+            f"{event.get('filename', '')}: "
             f"{len(document.get('paragraphs', []))} paragraphs, "
             f"{len(document.get('financial_lines', []))} financial lines"
         )

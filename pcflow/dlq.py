@@ -32,7 +32,7 @@ async def read_dead_letters(settings: StackSettings) -> list[DeadLetter]:
         await consumer.seek_to_beginning(*partitions)
         end = await consumer.end_offsets(partitions)
         letters: dict[str, DeadLetter] = {}
-        while any(await consumer.position(tp) < end[tp] for tp in partitions):
+        while [tp for tp in partitions if await consumer.position(tp) < end[tp]]:
             batch = await consumer.getmany(timeout_ms=1000)
             for records in batch.values():
                 for record in records:

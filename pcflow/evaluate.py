@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pcflow.evaluation import evaluation_view
 from services.classify.core import classify
 from services.extract.core import extract
-
-from pcflow.evaluation import evaluation_view
 from services.ingest.core import document_id
 from shared.version import PIPELINE_VERSION
 

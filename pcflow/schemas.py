@@ -26,7 +26,11 @@ def render() -> dict[str, str]:
         + "\n"
         for topic, model in EVENTS.items()
     }
-    brokers = [factory().broker for factory in (ingest_app, extract_app, classify_app, store_app)]
+    brokers = [
+        broker
+        for factory in (ingest_app, extract_app, classify_app, store_app)
+        if (broker := factory().broker) is not None
+    ]
     spec = AsyncAPI(
         *brokers,
         title="pcflow",

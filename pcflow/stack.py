@@ -9,6 +9,7 @@ and a later `pcflow up` find what is running.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import signal
@@ -180,10 +181,8 @@ class Stack:
                 if name not in existing
             ]
             if missing:
-                try:
+                with contextlib.suppress(TopicAlreadyExistsError):
                     await admin.create_topics(missing)
-                except TopicAlreadyExistsError:
-                    pass
         finally:
             await admin.close()
 

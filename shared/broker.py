@@ -16,7 +16,7 @@ import random
 import ssl
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from faststream import AckPolicy, BaseMiddleware
 from faststream.kafka import KafkaBroker
@@ -38,6 +38,7 @@ from shared.settings import CommonSettings
 from shared.tracing import tracer_provider
 
 log = logging.getLogger("pcflow.broker")
+Handler = TypeVar("Handler", bound=Callable[..., Awaitable[None]])
 
 BACKOFF_BASE_SECONDS = 0.5
 BACKOFF_CAP_SECONDS = 30.0
@@ -92,6 +93,7 @@ class Transport:
         self.store: ObjectStore = open_store(settings.object_store_url, settings.s3_endpoint_url)
         self.attempts: dict[tuple[str, int, int], int] = {}
         self.publishers: dict[str, Any] = {}
+        self.subscriptions: list[tuple[Any, str]] = []
         self.broker = KafkaBroker(
             settings.kafka_bootstrap_servers,
             security=kafka_security(settings),
@@ -113,9 +115,9 @@ class Transport:
         )
         self.output(topics.DLQ, DeadLetter)
 
-    def subscriber(self, *topic_names: str, group: str) -> Any:
+    def subscriber(self, *topic_names: str, group: str) -> Callable[[Handler], Handler]:
         """At-least-once: the offset is committed only after the handler returned."""
-        return self.broker.subscriber(
+        subscriber = self.broker.subscriber(
             *topic_names,
             group_id=group,
             ack_policy=AckPolicy.NACK_ON_ERROR,
@@ -124,6 +126,13 @@ class Transport:
             session_timeout_ms=30_000,
             heartbeat_interval_ms=3_000,
         )
+        self.subscriptions.append((subscriber, group))
+
+        def register(handler: Handler) -> Handler:
+            subscriber(handler)
+            return handler
+
+        return register
 
     def output(self, topic: str, model: type[BaseModel]) -> None:
         """Declare a topic this service writes, so the AsyncAPI document shows it."""

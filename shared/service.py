@@ -13,17 +13,35 @@ from faststream.asgi import AsgiFastStream, make_ping_asgi
 from prometheus_client import REGISTRY, make_asgi_app
 
 from shared.broker import Transport
+from shared.lag import report_lag
 from shared.settings import CommonSettings
+
+LAG_INTERVAL_SECONDS = 10.0
 
 
 def build_app(transport: Transport) -> AsgiFastStream:
-    return AsgiFastStream(
+    app = AsgiFastStream(
         transport.broker,
         asgi_routes=[
             ("/metrics", make_asgi_app(REGISTRY)),
             ("/health", make_ping_asgi(transport.broker, timeout=5.0)),
         ],
     )
+    tasks: list[asyncio.Task[None]] = []
+
+    @app.after_startup
+    async def start_lag_reporting() -> None:
+        if transport.subscriptions:
+            tasks.append(
+                asyncio.create_task(report_lag(transport.subscriptions, LAG_INTERVAL_SECONDS))
+            )
+
+    @app.on_shutdown
+    async def stop_lag_reporting() -> None:
+        for task in tasks:
+            task.cancel()
+
+    return app
 
 
 def serve(app: AsgiFastStream, settings: CommonSettings) -> None:

@@ -1,0 +1,43 @@
+"""Consumer lag per group and partition, exported as a gauge.
+
+Kafka knows how far behind a group is only when asked, so each service asks for its own
+groups: the end offset of every assigned partition minus the group's committed offset.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiokafka import TopicPartition
+
+from shared.metrics import CONSUMER_LAG
+
+log = logging.getLogger("pcflow.lag")
+
+
+async def measure_lag(consumer: Any, group: str) -> dict[TopicPartition, int]:
+    partitions = list(consumer.assignment())
+    if not partitions:
+        return {}
+    ends = await consumer.end_offsets(partitions)
+    lags = {}
+    for tp in partitions:
+        committed = await consumer.committed(tp)
+        lag = max(0, ends[tp] - (committed or 0))
+        lags[tp] = lag
+        CONSUMER_LAG.labels(group=group, topic=tp.topic, partition=str(tp.partition)).set(lag)
+    return lags
+
+
+async def report_lag(subscriptions: list[tuple[Any, str]], interval: float) -> None:
+    while True:
+        for subscriber, group in subscriptions:
+            if subscriber.consumer is None:
+                continue
+            try:
+                await measure_lag(subscriber.consumer, group)
+            except Exception:
+                log.warning("could not measure lag of %s", group, exc_info=True)
+        await asyncio.sleep(interval)

@@ -1,0 +1,112 @@
+"""The whole pipeline on the embedded stack: real broker, real database, four service processes."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer
+from pymongo import AsyncMongoClient
+
+from pcflow.dlq import read_dead_letters
+from pcflow.stack import Stack
+from shared import topics
+from shared.events import DocumentStructured
+
+DEV_FILES = (
+    "lansingerland-jaarverslag-2017-A.pdf",
+    "pijnacker-nootdorp-najaarsnota-2022-B.pdf",
+    "hengelo-jaarverslag-2019-A.pdf",
+)
+
+
+def drop(stack: Stack, source: Path, name: str | None = None) -> str:
+    inbox = stack.settings.inbox
+    inbox.mkdir(parents=True, exist_ok=True)
+    partial = inbox / f".{source.name}.part"
+    shutil.copyfile(source, partial)
+    partial.replace(inbox / (name or source.name))
+    return hashlib.sha256(source.read_bytes()).hexdigest()
+
+
+async def wait_final(
+    stack: Stack, doc_ids: list[str], timeout: float = 240
+) -> dict[str, dict[str, Any]]:
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.settings.mongo_url)
+    collection = client.pcflow.documents
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            records = {
+                r["document_id"]: r
+                async for r in collection.find({"document_id": {"$in": doc_ids}})
+            }
+            if len(records) == len(doc_ids) and all(
+                r.get("status") in ("stored", "failed") for r in records.values()
+            ):
+                return records
+            await asyncio.sleep(0.5)
+        raise TimeoutError(f"documents not final after {timeout} s: {records}")
+    finally:
+        await client.close()
+
+
+async def structured_messages(stack: Stack) -> list[DocumentStructured]:
+    consumer = AIOKafkaConsumer(
+        topics.STRUCTURED,
+        bootstrap_servers=stack.settings.bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    try:
+        batch = await consumer.getmany(timeout_ms=5000)
+        messages = [record for records in batch.values() for record in records]
+        while batch:
+            batch = await consumer.getmany(timeout_ms=2000)
+            messages += [record for records in batch.values() for record in records]
+        return [DocumentStructured.model_validate_json(m.value or b"") for m in messages]
+    finally:
+        await consumer.stop()
+
+
+async def count_documents(stack: Stack) -> int:
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.settings.mongo_url)
+    try:
+        return await client.pcflow.documents.count_documents({})
+    finally:
+        await client.close()
+
+
+def test_three_reports_end_stored_once_and_a_non_pdf_fails(
+    running_stack: Stack, corpus: Path
+) -> None:
+    stack = running_stack
+    ids = [drop(stack, corpus / "dev" / name) for name in DEV_FILES]
+    records = asyncio.run(wait_final(stack, ids))
+    for doc_id in ids:
+        record = records[doc_id]
+        assert record["status"] == "stored", record.get("reason")
+        assert record["document"]["paragraphs"], "a stored report has paragraphs"
+        assert set(record["stages"]) >= {"uploaded", "extracted", "classified", "stored"}
+    assert any(r["document"]["financial_lines"] for r in records.values())
+
+    messages = asyncio.run(structured_messages(stack))
+    assert sorted(m.document_id for m in messages) == sorted(ids)
+
+    again = drop(stack, corpus / "dev" / DEV_FILES[0], name="renamed-copy.pdf")
+    assert again == ids[0]
+    time.sleep(5)
+    assert asyncio.run(count_documents(stack)) == len(ids)
+    assert len(asyncio.run(structured_messages(stack))) == len(ids)
+
+    bad = drop(stack, corpus / "bad" / "not-a-pdf.pdf")
+    failed = asyncio.run(wait_final(stack, [bad]))[bad]
+    assert failed["status"] == "failed"
+    assert "not_pdf" in failed["reason"]
+    letters = asyncio.run(read_dead_letters(stack.settings))
+    assert any(letter.document_id == bad and letter.reason == "not_pdf" for letter in letters)
