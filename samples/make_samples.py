@@ -46,7 +46,9 @@ def money(thousands: int) -> str:
     return f"{thousands:,}".replace(",", ".")
 
 
-def report_html(municipality: str, year: int, kind: str, rows: list[tuple[str, str, int, int]]) -> str:
+def report_html(
+    municipality: str, year: int, kind: str, rows: list[tuple[str, str, int, int]]
+) -> str:
     body_rows = "".join(
         f"<tr><td>{taakveld}</td><td class='n'>{money(lasten)}</td>"
         f"<td class='n'>{money(baten)}</td><td class='n'>{money(baten - lasten)}</td></tr>"
@@ -81,7 +83,9 @@ bijstandsuitkering dan geraamd.</p>
 """
 
 
-def make_sample(path: Path, municipality: str, year: int, kind: str, rows: list[tuple[str, str, int, int]]) -> None:
+def make_sample(
+    path: Path, municipality: str, year: int, kind: str, rows: list[tuple[str, str, int, int]]
+) -> None:
     story = pymupdf.Story(html=report_html(municipality, year, kind, rows), user_css=CSS)
     writer = pymupdf.DocumentWriter(str(path))
     more = True
