@@ -16,7 +16,7 @@ import random
 import ssl
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from faststream import AckPolicy, BaseMiddleware
 from faststream.kafka import KafkaBroker
@@ -29,6 +29,7 @@ from prometheus_client import REGISTRY
 from pydantic import BaseModel, ValidationError
 
 from shared import metrics, topics
+from shared.circuit import DeadLetterBreaker
 from shared.errors import PermanentError
 from shared.events import ClaimCheck, DeadLetter, Event
 from shared.headers import CLAIM_CHECK_HEADER, cloudevent_headers
@@ -94,6 +95,7 @@ class Transport:
         self.attempts: dict[tuple[str, int, int], int] = {}
         self.publishers: dict[str, Any] = {}
         self.subscriptions: list[tuple[Any, str]] = []
+        self.breakers: dict[str, DeadLetterBreaker] = {}
         self.broker = KafkaBroker(
             settings.kafka_bootstrap_servers,
             security=kafka_security(settings),
@@ -133,6 +135,10 @@ class Transport:
             return handler
 
         return register
+
+    def breaker(self, topic: str) -> DeadLetterBreaker:
+        """One breaker per consumed topic: a healthy DLQ follower must not mask a sick stage."""
+        return self.breakers.setdefault(topic, DeadLetterBreaker(self.service))
 
     def output(self, topic: str, model: type[BaseModel]) -> None:
         """Declare a topic this service writes, so the AsyncAPI document shows it."""
@@ -190,11 +196,19 @@ class Transport:
         log.warning("sent to DLQ (%s): %s: %s", reason, type(exc).__name__, exc)
 
 
+class CircuitOpen(Exception):
+    """The stage is holding messages back after a DLQ spike; they are redelivered later."""
+
+
+PERMANENT = (PermanentError, ValidationError, json.JSONDecodeError, UnicodeDecodeError)
+
+
 class DeadLetterMiddleware(BaseMiddleware):
     """Permanent failures go to the DLQ and are acknowledged; transient ones are retried.
 
     A transient failure is re-raised after a backoff so that NACK_ON_ERROR seeks back and the
-    same message is delivered again: nothing is lost and nothing is skipped.
+    same message is delivered again: nothing is lost and nothing is skipped. While the DLQ
+    circuit breaker is open, permanent failures are handed back the same way.
     """
 
     def __init__(self, msg: Any, /, *, context: Any, transport: Transport) -> None:
@@ -206,35 +220,53 @@ class DeadLetterMiddleware(BaseMiddleware):
     ) -> Any:
         token = current_document.set(_header(msg, "ce_subject"))
         position = _record_position(msg)
+        breaker = self.transport.breaker(position[0])
         try:
-            result = await call_next(msg)
-        except (PermanentError, ValidationError, json.JSONDecodeError, UnicodeDecodeError) as exc:
-            key = getattr(msg.raw_message, "key", None)
-            await self.transport.dead_letter(
-                body=msg.body,
-                exc=exc,
-                origin=position[0],
-                document_id=_header(msg, "ce_subject")
-                or (key.decode(errors="replace") if isinstance(key, bytes) else None),
-                headers={
-                    k: v.decode() if isinstance(v, bytes) else str(v)
-                    for k, v in msg.headers.items()
-                },
-                position=f"{position[1]}:{position[2]}",
-            )
+            if breaker.open:
+                await self.hand_back(position, CircuitOpen("DLQ circuit breaker is open"))
+            try:
+                result = await call_next(msg)
+            except PERMANENT as exc:
+                if breaker.half_open:
+                    breaker.trip()
+                    await self.hand_back(position, exc)
+                await self.dead_letter(msg, exc, position)
+                breaker.record(dead_lettered=True)
+                return None
+            except Exception as exc:
+                await self.hand_back(position, exc)
+            breaker.record(dead_lettered=False)
             self.transport.attempts.pop(position, None)
-            return None
-        except Exception:
-            attempt = self.transport.attempts.get(position, 0)
-            self.transport.attempts[position] = attempt + 1
-            metrics.TRANSIENT_RETRIES.labels(stage=self.transport.service).inc()
-            log.exception("transient failure, attempt %d; message handed back", attempt + 1)
-            await asyncio.sleep(backoff_seconds(attempt))
-            raise
+            return result
         finally:
             current_document.reset(token)
+
+    async def hand_back(self, position: tuple[str, int, int], exc: BaseException) -> NoReturn:
+        attempt = self.transport.attempts.get(position, 0)
+        self.transport.attempts[position] = attempt + 1
+        metrics.TRANSIENT_RETRIES.labels(stage=self.transport.service).inc()
+        log.warning(
+            "handing message back (attempt %d): %s: %s", attempt + 1, type(exc).__name__, exc
+        )
+        await asyncio.sleep(backoff_seconds(attempt))
+        raise exc
+
+    async def dead_letter(
+        self, msg: StreamMessage[Any], exc: BaseException, position: tuple[str, int, int]
+    ) -> None:
+        key = getattr(msg.raw_message, "key", None)
+        await self.transport.dead_letter(
+            body=msg.body,
+            exc=exc,
+            origin=position[0],
+            document_id=_header(msg, "ce_subject")
+            or (key.decode(errors="replace") if isinstance(key, bytes) else None),
+            headers={
+                k: v.decode() if isinstance(v, bytes) else str(v) for k, v in msg.headers.items()
+            },
+            position=f"{position[1]}:{position[2]}",
+        )
         self.transport.attempts.pop(position, None)
-        return result
 
 
 class ClaimCheckMiddleware(BaseMiddleware):

@@ -39,3 +39,6 @@ STAGE_CORE = Histogram(
 CONSUMER_LAG = Gauge(
     "pcflow_consumer_lag", "Messages not yet consumed", ["group", "topic", "partition"]
 )
+CIRCUIT_OPEN = Gauge(
+    "pcflow_dlq_circuit_open", "1 while a stage holds back messages after a DLQ spike", ["stage"]
+)

@@ -122,3 +122,29 @@ async def test_a_transient_failure_is_raised_for_redelivery(tmp_path: Path) -> N
         with pytest.raises(ConnectionError):
             await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
     assert letters == []
+
+
+async def test_a_dlq_spike_opens_the_breaker_and_messages_are_handed_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("shared.broker.backoff_seconds", lambda attempt: 0.0)
+    transport = make_transport(tmp_path)
+    letters: list[DeadLetter] = []
+
+    @transport.subscriber(topics.UPLOADED, group="g")
+    async def handle(event: DocumentUploaded) -> None:
+        raise PermanentError("broken deploy", reason="bug")
+
+    @transport.broker.subscriber(topics.DLQ)
+    async def dlq(letter: DeadLetter) -> None:
+        letters.append(letter)
+
+    breaker = transport.breaker(topics.UPLOADED)
+    window = breaker.outcomes.maxlen or 0
+    async with TestKafkaBroker(transport.broker):
+        for _ in range(window):
+            await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
+        assert breaker.open
+        with pytest.raises(Exception, match="circuit breaker is open"):
+            await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
+    assert len(letters) == window
