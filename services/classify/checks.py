@@ -16,7 +16,9 @@ from shared.documents import Check, FinancialLine
 __all__ = ["check_table"]
 
 _SUM_TOTAL = re.compile(r"^(?:sub)?totaa?l\b(?!.*\bsaldo\b)")
-_SALDO = re.compile(r"^(?:totaal |gerealiseerde? |geraamde? )*(?:totaal )?saldo\b|\bsaldo (?:van )?baten en lasten\b")
+_SALDO = re.compile(
+    r"^(?:totaal |gerealiseerde? |geraamde? )*(?:totaal )?saldo\b|\bsaldo (?:van )?baten en lasten\b"
+)
 _LASTEN = re.compile(r"^(?:totaal |subtotaal )?lasten\b|^totaal lasten\b")
 _BATEN = re.compile(r"^(?:totaal |subtotaal )?baten\b|^totaal baten\b")
 _RESULT = re.compile(r"\bresultaat\b")

@@ -7,19 +7,22 @@ financial lines with their arithmetic checks. No I/O beyond the packaged model w
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from services.classify.checks import check_table
 from services.classify.financial import extract_lines, read_table
 from services.classify.info import document_info
 from services.classify.labels import (
+    Candidate,
     ContextTracker,
-    label_paragraph,
-    table_cell_paragraphs,
-    text_table_columns,
+    label_candidate,
+    table_candidates,
 )
-from services.classify.model import load_model
-from services.classify.sections import build_tree, find_headings
+from services.classify.model import LexicalModel, load_model
+from services.classify.sections import Heading, build_tree, find_headings
 from shared.documents import (
     ClassifiedTable,
+    DocumentInfo,
     ExtractedDocument,
     FinancialLine,
     Paragraph,
@@ -28,21 +31,30 @@ from shared.documents import (
     TextBlock,
 )
 
-__all__ = ["classify"]
+__all__ = ["Reading", "classify", "read_document"]
 
 CAPTION_REACH = 2
 CAPTION_CHARS = 200
 
 
-def classify(doc: ExtractedDocument, pipeline_version: str) -> StructuredDocument:
+@dataclass
+class Reading:
+    """Everything classify reads from a document before paragraphs get their labels."""
+
+    info: DocumentInfo
+    headings: list[Heading]
+    candidates: list[Candidate] = field(default_factory=list)
+    tables: list[ClassifiedTable] = field(default_factory=list)
+    lines: list[FinancialLine] = field(default_factory=list)
+
+
+def read_document(doc: ExtractedDocument) -> Reading:
+    """Walk blocks and tables in reading order, tracking the label context of headings."""
     info = document_info(doc)
     headings = find_headings(doc.blocks)
     by_seq = {h.seq: h for h in headings}
-    model = load_model()
+    reading = Reading(info=info, headings=headings)
     tracker = ContextTracker()
-    paragraphs: list[Paragraph] = []
-    tables: list[ClassifiedTable] = []
-    lines: list[FinancialLine] = []
     recent: list[str] = []
     last_unit: float | None = None
     items: list[TextBlock | Table] = sorted([*doc.blocks, *doc.tables], key=lambda i: i.seq)
@@ -56,69 +68,92 @@ def classify(doc: ExtractedDocument, pipeline_version: str) -> StructuredDocumen
                 tracker.enter(heading)
                 recent = [text]
                 continue
+            kind = "list_item" if item.kind == "list_item" else "paragraph"
+            tracker.advance(kind, text)
             context, cue_heading = tracker.current()
-            label, confidence, evidence = label_paragraph(
-                text, item.kind, context, cue_heading, model
-            )
-            paragraphs.append(
-                Paragraph(
+            reading.candidates.append(
+                Candidate(
                     text=text,
-                    label=label,
-                    confidence=confidence,
-                    evidence=evidence,
+                    kind=kind,
                     page=item.page,
-                    kind="list_item" if item.kind == "list_item" else "paragraph",
+                    context=context,
+                    strength=tracker.strength(),
+                    heading=cue_heading,
                     section=tracker.section_title(),
                 )
             )
             recent = [*recent, text][-CAPTION_REACH:]
             continue
-        table = item
-        context_text = " ".join(t for t in recent if len(t) <= CAPTION_CHARS)
-        reading = read_table(table, context_text)
-        unit = 1.0
-        checks = []
-        if reading.kind == "financial":
-            unit = reading.unit or last_unit or 1.0
-            last_unit = unit
-            table_lines = extract_lines(table, reading, unit, len(tables), info.year)
-            lines.extend(table_lines)
-            checks = check_table(table_lines, set(table.section_rows), unit)
-        elif reading.kind in ("text", "other"):
-            context, cue_heading = tracker.current()
-            paragraphs.extend(
-                table_cell_paragraphs(
-                    table,
-                    text_table_columns(table),
-                    context,
-                    cue_heading,
-                    tracker.section_title(),
-                    model,
-                )
-            )
-        tables.append(
-            ClassifiedTable(
-                page=table.page,
-                kind=reading.kind,  # type: ignore[arg-type]
-                rows=table.rows,
-                header_rows=reading.header_rows,
-                unit=unit,
-                columns=[reading.meanings[c].header for c in sorted(reading.meanings)],
-                caption=table.caption,
-                checks=checks,
+        last_unit = _read_table(item, reading, tracker, recent, last_unit)
+        recent = []
+    return reading
+
+
+def _read_table(
+    table: Table,
+    reading: Reading,
+    tracker: ContextTracker,
+    recent: list[str],
+    last_unit: float | None,
+) -> float | None:
+    """Classify one table; returns the unit later tables without their own unit inherit."""
+    context_text = " ".join(t for t in recent if len(t) <= CAPTION_CHARS)
+    table_reading = read_table(table, context_text)
+    unit = 1.0
+    checks = []
+    if table_reading.kind == "financial":
+        unit = table_reading.unit or last_unit or 1.0
+        last_unit = unit
+        lines = extract_lines(table, table_reading, unit, len(reading.tables), reading.info.year)
+        reading.lines.extend(lines)
+        checks = check_table(lines, set(table.section_rows), unit)
+    elif table_reading.kind in ("text", "other"):
+        reading.candidates.extend(table_candidates(table, tracker))
+    reading.tables.append(
+        ClassifiedTable(
+            page=table.page,
+            kind=table_reading.kind,  # type: ignore[arg-type]
+            rows=table.rows,
+            header_rows=table_reading.header_rows,
+            unit=unit,
+            columns=[table_reading.meanings[c].header for c in sorted(table_reading.meanings)],
+            caption=table.caption,
+            checks=checks,
+        )
+    )
+    return last_unit
+
+
+def label_all(candidates: list[Candidate], model: LexicalModel | None) -> list[Paragraph]:
+    paragraphs: list[Paragraph] = []
+    for candidate in candidates:
+        label, confidence, evidence = label_candidate(candidate, model)
+        paragraphs.append(
+            Paragraph(
+                text=candidate.text,
+                label=label,
+                confidence=confidence,
+                evidence=evidence,
+                page=candidate.page,
+                kind=candidate.kind,  # type: ignore[arg-type]
+                section=candidate.section,
             )
         )
-        recent = []
+    return paragraphs
+
+
+def classify(doc: ExtractedDocument, pipeline_version: str) -> StructuredDocument:
+    reading = read_document(doc)
     return StructuredDocument(
         document_id=doc.document_id,
         filename=doc.filename,
         pipeline_version=pipeline_version,
-        info=info,
+        info=reading.info,
         page_count=doc.page_count,
         ocr_pages=[p.number for p in doc.pages if p.ocr],
-        sections=build_tree(headings, doc.page_count),
-        paragraphs=paragraphs,
-        financial_lines=lines,
-        tables=tables,
+        sections=build_tree(reading.headings, doc.page_count),
+        paragraphs=label_all(reading.candidates, load_model()),
+        financial_lines=reading.lines,
+        tables=reading.tables,
         warnings=list(doc.warnings),
     )

@@ -63,7 +63,7 @@ SECTION_CUES: list[tuple[re.Pattern[str], Context, bool]] = [
         "toelichting",
         True,
     ),
-    (re.compile(r"^(?:toelichting|stand van zaken|voortgang|status)\b"), "toelichting", False),
+    (re.compile(r"^(?:toelichting|stand van zaken|voortgang|status)\b"), "toelichting", True),
     (re.compile(r"^(?:hoofd)?doel(?:stelling)?(?:en)?\b"), "resultaat", False),
     (
         re.compile(r"^(?:beoogd(?:e)? )?(?:maatschappelijk(?:e)? )?(?:effect|effecten)\b"),

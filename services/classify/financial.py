@@ -55,12 +55,16 @@ def _header_rows(table: Table) -> int:
     while count < len(table.rows):
         row = table.rows[count]
         amounts = [c for c in row[1:] if _is_amount_cell(c) and not _is_year(c)]
-        if amounts or (count > 0 and row and row[0].strip() and not any(c.strip() for c in row[1:])):
+        if amounts or (
+            count > 0 and row and row[0].strip() and not any(c.strip() for c in row[1:])
+        ):
             break
         if not any(c.strip() for c in row):
             count += 1
             continue
-        if count > 0 and not any(_is_year(c) or not _is_amount_cell(c) for c in row[1:] if c.strip()):
+        if count > 0 and not any(
+            _is_year(c) or not _is_amount_cell(c) for c in row[1:] if c.strip()
+        ):
             break
         count += 1
     return min(count, max(len(table.rows) - 1, 0))
@@ -71,12 +75,24 @@ def _is_year(cell: str) -> bool:
     return bool(re.fullmatch(r"(?:19|20)\d\d", text))
 
 
+def _repeats_header(table: Table, row: list[str], header_rows: int) -> bool:
+    """A header row printed again where the table continues on the next page."""
+    cells = [normalise(c) for c in row]
+    return any(
+        cells == [normalise(c) for c in table.rows[i]] and any(cells) for i in range(header_rows)
+    )
+
+
 def read_table(table: Table, context_text: str = "") -> TableReading:
     """Decide what a table is (financial, indicator, text, other) and where its amounts are."""
     rows = table.rows
     width = max((len(r) for r in rows), default=0)
     header_rows = _header_rows(table)
-    body = [r for i, r in enumerate(rows) if i >= header_rows]
+    body = [
+        r
+        for i, r in enumerate(rows)
+        if i >= header_rows and not _repeats_header(table, r, header_rows)
+    ]
     numeric = [0] * width
     filled = [0] * width
     percentages = 0
@@ -95,14 +111,14 @@ def read_table(table: Table, context_text: str = "") -> TableReading:
                 percentages += 1
             elif col > 0:
                 amounts += 1
-    amount_columns = [
-        c for c in range(1, width) if filled[c] and numeric[c] >= 0.6 * filled[c]
-    ]
+    amount_columns = [c for c in range(1, width) if filled[c] and numeric[c] >= 0.6 * filled[c]]
     for row in body:
-        for col in amount_columns:
-            cell = row[col] if col < len(row) else ""
-            if cell.strip() and not is_blank_amount(cell) and parse_number(cell) is None:
-                odd += 1
+        cells = [row[c] if c < len(row) else "" for c in amount_columns]
+        if not any(_is_amount_cell(c) for c in cells):
+            continue
+        odd += sum(
+            1 for c in cells if c.strip() and not is_blank_amount(c) and parse_number(c) is None
+        )
     first_amount = amount_columns[0] if amount_columns else width
     label_columns = [c for c in range(first_amount) if c not in amount_columns]
     header_text = " ".join(" ".join(r) for r in rows[:header_rows])
@@ -146,10 +162,12 @@ def extract_lines(
     """Every row with a label and at least one amount, in printed order."""
     lines: list[FinancialLine] = []
     for row_index, row in enumerate(table.rows):
-        if row_index < reading.header_rows:
+        if row_index < reading.header_rows or _repeats_header(table, row, reading.header_rows):
             continue
         label = " ".join(
-            " ".join(row[c].split()) for c in reading.label_columns if c < len(row) and row[c].strip()
+            " ".join(row[c].split())
+            for c in reading.label_columns
+            if c < len(row) and row[c].strip()
         )
         amounts: list[Amount] = []
         for col in reading.amount_columns:

@@ -19,7 +19,10 @@ _TYPES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bnajaarsnota\b"), "najaarsnota"),
     (re.compile(r"\bkadernota\b"), "kadernota"),
     (re.compile(r"\bperspectiefnota\b"), "kadernota"),
-    (re.compile(r"\b(?:bestuurs|beleids|tussen|voortgangs)rapportage\b|\bburap\b|\bberap\b"), "voortgangsrapportage"),
+    (
+        re.compile(r"\b(?:bestuurs|beleids|tussen|voortgangs)rapportage\b|\bburap\b|\bberap\b"),
+        "voortgangsrapportage",
+    ),
     (re.compile(r"\bjaarrapportage\b|\bjaarrapport\b"), "jaarrapportage"),
     (re.compile(r"\bjaarrekening\b"), "jaarrekening"),
     (re.compile(r"\bjaarverslag\b|\bjaarstukken\b|\bjaarverantwoording\b"), "jaarverslag"),
@@ -30,7 +33,9 @@ _TYPE_WORD = re.compile(
     r"kadernota|perspectiefnota|\w*rapportage|jaarverantwoording|burap|berap)\b",
     re.IGNORECASE,
 )
-_MUNICIPALITY = re.compile(r"\bgemeente\s+([A-Za-zÀ-ÿ'][\wÀ-ÿ'\-]*(?:\s+(?:aan|den|de|a/d|op|in|van|[A-Z][\w\-]*)){0,4})")
+_MUNICIPALITY = re.compile(
+    r"\bgemeente\s+([A-Za-zÀ-ÿ'][\wÀ-ÿ'\-]*(?:\s+(?:aan|den|de|a/d|op|in|van|[A-Z][\w\-]*)){0,4})"
+)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 
 
@@ -48,7 +53,9 @@ def _title_blocks(doc: ExtractedDocument) -> list[TextBlock]:
 def document_info(doc: ExtractedDocument) -> DocumentInfo:
     blocks = _title_blocks(doc)
     texts = [" ".join(b.text.split()) for b in blocks]
-    meta = " ".join(v for k, v in doc.metadata.items() if k.lower() in ("title", "subject", "header", "footer"))
+    meta = " ".join(
+        v for k, v in doc.metadata.items() if k.lower() in ("title", "subject", "header", "footer")
+    )
     ordered = sorted(blocks, key=lambda b: (-b.size, b.seq))
     title = ""
     for block in ordered:

@@ -20,9 +20,19 @@ from services.classify.cues import (
 )
 from services.classify.model import LexicalModel
 from services.classify.sections import Heading
-from shared.documents import Label, Paragraph, Table
+from shared.documents import Label, Table
 
-__all__ = ["ContextTracker", "label_paragraph", "table_cell_paragraphs", "text_table_columns"]
+__all__ = [
+    "Candidate",
+    "ContextTracker",
+    "label_candidate",
+    "table_candidates",
+    "text_table_columns",
+]
+
+# The model overrides the structural default only when it is this sure: trained on few reports,
+# it is less reliable than the document's own structure.
+MODEL_OVERRIDE = 0.9
 
 STRUCTURAL_KINDS = {"programma", "taakveld", "beleidsveld", "hoofdactiviteit"}
 
@@ -34,6 +44,8 @@ class _Scope:
     long: bool
     heading: str
     structural: bool
+    taken: int = 0
+    open_list: bool = False
 
 
 @dataclass
@@ -41,8 +53,9 @@ class ContextTracker:
     """The label context opened by the headings above the current point in reading order.
 
     A BBV question (or a financial explanation) heading lasts over same-level subheadings such
-    as activity names, until the next cue heading at its level or any heading above it; a plain
-    cue such as "Doelstelling" lasts only until the next heading at its level.
+    as activity names, until the next cue heading at its level or any heading above it. A goal
+    heading ("Doelstelling", "Beoogd effect") labels only the goal statement under it: its first
+    paragraph and, when that paragraph opens a list, the list.
     """
 
     stack: list[_Scope] = field(default_factory=list)
@@ -52,9 +65,7 @@ class ContextTracker:
         structural = heading.kind in STRUCTURAL_KINDS
         keep: list[_Scope] = []
         for scope in self.stack:
-            if scope.level < heading.level:
-                keep.append(scope)
-            elif (
+            if scope.level < heading.level or (
                 scope.level == heading.level
                 and scope.long
                 and cue is None
@@ -72,8 +83,32 @@ class ContextTracker:
     def current(self) -> tuple[Context | None, str]:
         for scope in reversed(self.stack):
             if scope.context is not None:
+                if not scope.long and scope.taken < 0:
+                    return None, ""
                 return scope.context, scope.heading
         return None, ""
+
+    def advance(self, kind: str, text: str) -> None:
+        """Record that a paragraph was read, closing a goal statement after its first one."""
+        for scope in reversed(self.stack):
+            if scope.context is None:
+                continue
+            if not scope.long and scope.taken >= 0:
+                if scope.taken == 0:
+                    scope.open_list = text.rstrip().endswith(":")
+                    scope.taken = 1
+                elif not (scope.open_list and kind == "list_item"):
+                    scope.taken = -1
+            return
+
+    def strength(self) -> str:
+        """ "long" under a BBV question, "short" under a plain cue, "none" without a cue."""
+        for scope in reversed(self.stack):
+            if scope.context is not None:
+                if not scope.long and scope.taken < 0:
+                    return "none"
+                return "long" if scope.long else "short"
+        return "none"
 
     def section_title(self) -> str:
         return self.stack[-1].heading if self.stack else ""
@@ -87,34 +122,55 @@ _CONTEXT_LABEL: dict[Context, Label] = {
 }
 
 
-def _model_label(
-    text: str, context: str, kind: str, model: LexicalModel | None
-) -> tuple[Label, float, str]:
-    if model is None:
-        return "overig", 0.4, "no cue"
-    label, prob, strongest = model.predict(text, context, kind)
-    return label, round(prob, 3), "lexical model: " + ", ".join(strongest)  # type: ignore[return-value]
+@dataclass(frozen=True)
+class Candidate:
+    """A paragraph, list item or text-table cell with the cues around it, before labelling."""
+
+    text: str
+    kind: str
+    page: int
+    context: Context | None
+    strength: str
+    heading: str
+    section: str
+    column: Context | None = None
+    column_header: str = ""
+
+    def model_context(self) -> str:
+        """The context as the lexical model sees it."""
+        if self.column is not None:
+            return f"column:{self.column}"
+        if self.context is None:
+            return "none"
+        return f"{self.context}:{self.strength}"
 
 
-def label_paragraph(
-    text: str,
-    kind: str,
-    context: Context | None,
-    heading: str,
-    model: LexicalModel | None,
-) -> tuple[Label, float, str]:
-    """Label one paragraph or list item from its cue, else from the lexical model."""
+def label_candidate(candidate: Candidate, model: LexicalModel | None) -> tuple[Label, float, str]:
+    """Column, inline cue, heading context, else the lexical model, in that order."""
+    if candidate.column is not None and candidate.column != "kosten":
+        header = candidate.column_header or candidate.column
+        return _CONTEXT_LABEL[candidate.column], 0.95, f"table column: {header}"
+    text = candidate.text
     inline = inline_context(text)
     if inline is not None and inline != "kosten":
         return _CONTEXT_LABEL[inline], 0.95, f"inline cue: {text.split(':', 1)[0].strip()}:"
+    context, heading = candidate.context, candidate.heading
     if context == "kosten":
         norm = normalise(text)
         if TABLE_INTRO.search(norm) or (norm.endswith(":") and len(norm) < 160):
             return "overig", 0.8, f"introduces a table under '{heading}'"
         return "toelichting", 0.85, f"heading: {heading}"
-    if context is not None and context != "overig":
+    if context is not None and context != "overig" and candidate.strength == "long":
         return _CONTEXT_LABEL[context], 0.9, f"heading: {heading}"
-    return _model_label(text, context or "none", kind, model)
+    default: Label = "overig"
+    evidence = "no cue"
+    if context is not None and context != "overig":
+        default, evidence = _CONTEXT_LABEL[context], f"heading: {heading}"
+    if model is not None:
+        label, prob, strongest = model.predict(text, candidate.model_context(), candidate.kind)
+        if label == default or prob >= MODEL_OVERRIDE:
+            return label, round(prob, 3), "lexical model: " + ", ".join(strongest)  # type: ignore[return-value]
+    return default, 0.6 if default != "overig" else 0.5, evidence
 
 
 def text_table_columns(table: Table) -> list[Context | None] | None:
@@ -135,41 +191,34 @@ def text_table_columns(table: Table) -> list[Context | None] | None:
     return None
 
 
-def table_cell_paragraphs(
-    table: Table,
-    columns: list[Context | None] | None,
-    context: Context | None,
-    heading: str,
-    section: str,
-    model: LexicalModel | None,
-) -> list[Paragraph]:
-    """Each non-empty body cell of a text table as a paragraph labelled by its column."""
-    out: list[Paragraph] = []
+def table_candidates(table: Table, tracker: ContextTracker) -> list[Candidate]:
+    """Each non-empty body cell of a text table, with the label its column names."""
+    columns = text_table_columns(table)
     header_count = max(table.header_rows, 1) if columns is not None else table.header_rows
+    headers = [" ".join(c.split()) for c in table.rows[0]] if table.rows else []
+    context, heading = tracker.current()
+    out: list[Candidate] = []
     for row_index, row in enumerate(table.rows):
         if row_index < header_count or row_index in table.section_rows:
+            continue
+        if columns is not None and [" ".join(c.split()) for c in row] == headers:
             continue
         for col, cell in enumerate(row):
             text = " ".join(cell.split())
             if not text:
                 continue
             column = columns[col] if columns is not None and col < len(columns) else None
-            if column is not None and column != "kosten":
-                label: Label = _CONTEXT_LABEL[column]
-                confidence, evidence = 0.95, f"table column: {table.rows[0][col].strip()}"
-            else:
-                label, confidence, evidence = label_paragraph(
-                    text, "table_cell", context, heading, model
-                )
             out.append(
-                Paragraph(
+                Candidate(
                     text=text,
-                    label=label,
-                    confidence=confidence,
-                    evidence=evidence,
-                    page=table.page,
                     kind="table_cell",
-                    section=section,
+                    page=table.page,
+                    context=context,
+                    strength=tracker.strength(),
+                    heading=heading,
+                    section=tracker.section_title(),
+                    column=column,
+                    column_header=headers[col] if col < len(headers) else "",
                 )
             )
     return out
