@@ -154,7 +154,7 @@ def _analyse_page(
             result.tables.append(table)
     lines = [ln for ln in lines if not any(_line_in(ln, t) for t in result.tables)]
     if limits.tables:
-        found, lines = find_whitespace_tables(lines, number, ocred)
+        found, lines = find_whitespace_tables(lines, number, ocred, rect.height)
         result.tables.extend(found)
     for t in result.tables:
         classify_rows(t)
@@ -178,7 +178,7 @@ def _page_order(result: PageResult) -> list[Item]:
         return []
     heights = [ln.height for ln in result.lines] or [10.0]
     boxes = [it.bbox for it in items]
-    order, _ = xy_cut(boxes, line_gap=0.75 * median(heights))
+    order, _ = xy_cut(boxes, line_gap=1.05 * median(heights))
     return [items[i] for i in order]
 
 

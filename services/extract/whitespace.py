@@ -1,13 +1,246 @@
-"""Tables printed without ruling lines, found from aligned columns of text."""
+"""Tables printed without ruling lines, found from text aligned in columns.
+
+Text rows with two or more separate pieces seed a table; its column gutters are the x ranges
+that (almost) no piece of those rows covers, so a header spanning several columns does not
+merge them. A row continues the previous table row (a wrapped cell) when it follows at normal
+line spacing, holds no amount, is set in the same style and only fills columns the previous
+row already uses. Two columns of running prose are a page layout, not a table, and are left
+to the reading-order stage.
+"""
 
 from __future__ import annotations
 
-from .layout import Line
-from .tables import TableDraft
+from dataclasses import dataclass, field
+from statistics import median
+
+from .layout import Line, Word, union
+from .tables import TableDraft, cell_text, drop_empty_columns, is_amount
+
+_MIN_GUTTER = 3.0
+_EDGE = 0.065
+
+
+@dataclass(slots=True)
+class Piece:
+    """A run of words on one text row, separated from its neighbours by a clear gap."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    words: list[Word]
+    line: Line
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass(slots=True)
+class Row:
+    pieces: list[Piece] = field(default_factory=list)
+
+    @property
+    def y0(self) -> float:
+        return min(p.y0 for p in self.pieces)
+
+    @property
+    def y1(self) -> float:
+        return max(p.y1 for p in self.pieces)
+
+
+def _pieces(line: Line) -> list[Piece]:
+    words = sorted((w for w in line.words if w.text.strip()), key=lambda w: w.x0)
+    if not words:
+        return []
+    limit = max(1.5 * max(line.size, 1.0), 9.0)
+    groups: list[list[Word]] = [[words[0]]]
+    for w in words[1:]:
+        if w.x0 - groups[-1][-1].x1 > limit:
+            groups.append([w])
+        else:
+            groups[-1].append(w)
+    return [
+        Piece(min(w.x0 for w in g), line.y0, max(w.x1 for w in g), line.y1, g, line) for g in groups
+    ]
+
+
+def _rows(lines: list[Line]) -> list[Row]:
+    pieces = sorted((p for ln in lines for p in _pieces(ln)), key=lambda p: (p.y0 + p.y1) / 2)
+    rows: list[Row] = []
+    for p in pieces:
+        if rows:
+            row = rows[-1]
+            top, bottom = row.y0, row.y1
+            overlap = min(bottom, p.y1) - max(top, p.y0)
+            if overlap >= 0.5 * min(p.y1 - p.y0, bottom - top):
+                row.pieces.append(p)
+                continue
+        rows.append(Row([p]))
+    for row in rows:
+        row.pieces.sort(key=lambda p: p.x0)
+    return rows
+
+
+def _gutters(rows: list[Row]) -> list[tuple[float, float]]:
+    """Free x ranges between columns, tolerating a few spanning pieces."""
+    multi = [r for r in rows if len(r.pieces) >= 2]
+    allowed = len(multi) // 8
+    events: list[tuple[float, int]] = []
+    for r in multi:
+        for p in r.pieces:
+            events.append((p.x0, 1))
+            events.append((p.x1, -1))
+    events.sort()
+    left = min(p.x0 for r in multi for p in r.pieces)
+    right = max(p.x1 for r in multi for p in r.pieces)
+    gutters: list[tuple[float, float]] = []
+    depth = 0
+    start: float | None = None
+    for x, delta in events:
+        before = depth
+        depth += delta
+        if before > allowed >= depth and left < x < right:
+            start = x
+        elif before <= allowed < depth and start is not None:
+            if x - start >= _MIN_GUTTER:
+                gutters.append((start, x))
+            start = None
+    return gutters
+
+
+def _columns(
+    gutters: list[tuple[float, float]], left: float, right: float
+) -> list[tuple[float, float]]:
+    edges = [left] + [g for gut in gutters for g in gut] + [right]
+    return [(edges[i], edges[i + 1]) for i in range(0, len(edges), 2)]
+
+
+def _crosses(piece: Piece, gutters: list[tuple[float, float]]) -> bool:
+    return any(piece.x0 < g0 and piece.x1 > g1 for g0, g1 in gutters)
+
+
+def _col_of(piece: Piece, cols: list[tuple[float, float]]) -> int:
+    for i, (c0, c1) in enumerate(cols):
+        if piece.x0 < c1 and piece.x1 > c0:
+            return i
+    return len(cols) - 1
+
+
+@dataclass(slots=True)
+class _Logical:
+    cells: list[list[Word]]
+    style: tuple[bool, bool]
+    y1: float
+    numeric: bool
+
+
+def _style(row: Row) -> tuple[bool, bool]:
+    words = [w for p in row.pieces for w in p.words]
+    return (all(w.bold for w in words), all(w.italic for w in words))
+
+
+def _build(rows: list[Row], cols: list[tuple[float, float]], gap: float) -> list[_Logical]:
+    out: list[_Logical] = []
+    for row in rows:
+        cells: list[list[Word]] = [[] for _ in cols]
+        for p in row.pieces:
+            cells[_col_of(p, cols)].extend(p.words)
+        numeric = any(is_amount(" ".join(w.text for w in c)) for c in cells if c)
+        style = _style(row)
+        if out:
+            prev = out[-1]
+            used = {i for i, c in enumerate(prev.cells) if c}
+            mine = {i for i, c in enumerate(cells) if c}
+            if not numeric and row.y0 - prev.y1 <= gap and style == prev.style and mine <= used:
+                for i, c in enumerate(cells):
+                    prev.cells[i].extend(c)
+                prev.y1 = row.y1
+                continue
+        out.append(_Logical(cells, style, row.y1, numeric))
+    return out
+
+
+def _is_prose(rows: list[Row], cols: list[tuple[float, float]]) -> bool:
+    """Two columns of running text side by side carry nearly all the text: a column layout."""
+    chars = [0] * len(cols)
+    for row in rows:
+        for p in row.pieces:
+            if is_amount(p.text):
+                return False
+            chars[_col_of(p, cols)] += len(p.text)
+    total = sum(chars) or 1
+    top = sorted(chars, reverse=True)[:2]
+    return len(top) == 2 and top[1] > 0.3 * total and top[0] + top[1] > 0.9 * total
 
 
 def find_whitespace_tables(
-    lines: list[Line], page: int, ocr: bool
+    lines: list[Line], page: int, ocr: bool, height: float
 ) -> tuple[list[TableDraft], list[Line]]:
-    """Tables among `lines` and the lines that are not part of one."""
-    return [], lines
+    """Tables among `lines` and the lines that are not part of one.
+
+    Lines in the outer margins (running headers and footers) never join a table.
+    """
+    body = [ln for ln in lines if ln.y0 < (1 - _EDGE) * height and ln.y1 > _EDGE * height]
+    rows = _rows(body)
+    if len(rows) < 2:
+        return [], lines
+    heights = [r.y1 - r.y0 for r in rows]
+    line_h = median(heights)
+    tables: list[TableDraft] = []
+    used: set[int] = set()
+    i = 0
+    while i < len(rows):
+        if len(rows[i].pieces) < 2:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(rows) and rows[j].y0 - rows[j - 1].y1 <= 2.5 * line_h:
+            j += 1
+        span = rows[i:j]
+        last_multi = max(k for k, r in enumerate(span) if len(r.pieces) >= 2)
+        table, taken = _try_table(span, last_multi, page, ocr, line_h)
+        if table is None:
+            i += 1
+            continue
+        tables.append(table)
+        for row in span[:taken]:
+            used.update(id(p.line) for p in row.pieces)
+        i += max(taken, 1)
+    rest = [ln for ln in lines if id(ln) not in used]
+    return tables, rest
+
+
+def _try_table(
+    span: list[Row], last_multi: int, page: int, ocr: bool, line_h: float
+) -> tuple[TableDraft | None, int]:
+    """The table starting at span[0], and how many rows of the span it takes."""
+    core = span[: last_multi + 1]
+    gutters = _gutters(core)
+    if not gutters:
+        return None, 0
+    taken = 0
+    for k, row in enumerate(span):
+        crossing = [p for p in row.pieces if _crosses(p, gutters)]
+        if len(row.pieces) == 1 and crossing:
+            break
+        if k > last_multi and (len(row.pieces) > 1 or row.y0 - span[k - 1].y1 > 0.6 * line_h):
+            break
+        taken = k + 1
+    chosen = span[:taken]
+    if len([r for r in chosen if len(r.pieces) >= 2]) < 2:
+        return None, 0
+    left = min(p.x0 for r in chosen for p in r.pieces)
+    right = max(p.x1 for r in chosen for p in r.pieces)
+    cols = _columns(gutters, left, right)
+    if _is_prose(chosen, cols):
+        return None, 0
+    logical = _build(chosen, cols, gap=0.6 * line_h)
+    rows = [[cell_text(c) for c in lg.cells] for lg in logical]
+    rows, keep = drop_empty_columns(rows)
+    if len(rows) < 2 or len(keep) < 2:
+        return None, 0
+    bbox = union([(p.x0, p.y0, p.x1, p.y1) for r in chosen for p in r.pieces])
+    edges = [cols[i][0] for i in keep] + [right]
+    bold = [lg.style[0] for lg in logical]
+    return TableDraft(page, bbox, rows, bold, edges, ruled=False, ocr=ocr, pages=[page]), taken
