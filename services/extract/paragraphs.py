@@ -59,6 +59,17 @@ def _unfinished(text: str) -> bool:
     return bool(t) and not t.endswith(_TERMINAL)
 
 
+def _ends_full(cur: BlockDraft) -> bool:
+    """The block's last line runs to the right edge of its column: the text was cut off."""
+    last = cur.lines[-1]
+    same = [ln for ln in cur.lines if ln.page == last.page and abs(ln.x0 - last.x0) < 20]
+    if len(same) < 2:
+        return False
+    left = min(ln.x0 for ln in same)
+    right = max(ln.x1 for ln in same)
+    return last.x1 >= right - 0.08 * (right - left)
+
+
 def build_blocks(items: list[Line], body: float, gap: float) -> list[BlockDraft]:
     """Group consecutive lines (one document-wide reading-order sequence) into blocks."""
     blocks: list[BlockDraft] = []

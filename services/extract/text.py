@@ -20,7 +20,6 @@ TEXT_FLAGS = (
     pymupdf.TEXT_PRESERVE_WHITESPACE
     | pymupdf.TEXT_PRESERVE_LIGATURES
     | pymupdf.TEXT_MEDIABOX_CLIP
-    | pymupdf.TEXT_ACCURATE_BBOXES
 )
 
 LIST_MARKER = re.compile(

@@ -83,9 +83,14 @@ def _rows(lines: list[Line]) -> list[Row]:
 
 
 def _gutters(rows: list[Row]) -> list[tuple[float, float]]:
-    """Free x ranges between columns, tolerating a few spanning pieces."""
-    multi = [r for r in rows if len(r.pieces) >= 2]
-    allowed = len(multi) // 8
+    """Free x ranges between columns.
+
+    Only the fullest rows count: header cells spanning several columns sit in rows with fewer
+    pieces and would otherwise close the gutters they span.
+    """
+    most = max(len(r.pieces) for r in rows)
+    multi = [r for r in rows if len(r.pieces) >= max(2, 0.6 * most)]
+    allowed = len(multi) // 10
     events: list[tuple[float, int]] = []
     for r in multi:
         for p in r.pieces:
@@ -174,6 +179,17 @@ def _is_prose(rows: list[Row], cols: list[tuple[float, float]]) -> bool:
     return len(top) == 2 and top[1] > 0.3 * total and top[0] + top[1] > 0.9 * total
 
 
+def _row_size(row: Row) -> float:
+    return max(w.size for p in row.pieces for w in p.words)
+
+
+def _same_run(prev: Row, row: Row, line_h: float) -> bool:
+    """A row belongs to the run of its predecessor unless a wide gap or a heading intervenes."""
+    if row.y0 - prev.y1 > 2.2 * line_h:
+        return False
+    return len(row.pieces) > 1 or abs(_row_size(row) - _row_size(prev)) <= 1.0
+
+
 def find_whitespace_tables(
     lines: list[Line], page: int, ocr: bool, height: float
 ) -> tuple[list[TableDraft], list[Line]]:
@@ -185,8 +201,7 @@ def find_whitespace_tables(
     rows = _rows(body)
     if len(rows) < 2:
         return [], lines
-    heights = [r.y1 - r.y0 for r in rows]
-    line_h = median(heights)
+    line_h = median(r.y1 - r.y0 for r in rows)
     tables: list[TableDraft] = []
     used: set[int] = set()
     i = 0
@@ -195,7 +210,7 @@ def find_whitespace_tables(
             i += 1
             continue
         j = i + 1
-        while j < len(rows) and rows[j].y0 - rows[j - 1].y1 <= 2.5 * line_h:
+        while j < len(rows) and _same_run(rows[j - 1], rows[j], line_h):
             j += 1
         span = rows[i:j]
         last_multi = max(k for k, r in enumerate(span) if len(r.pieces) >= 2)
