@@ -134,6 +134,14 @@ def same_columns(a: TableDraft, b: TableDraft, tol: float = 6.0) -> bool:
     return all(abs(x - y) <= tol for x, y in zip(a.col_edges, b.col_edges, strict=True))
 
 
+def _continues_row(row: list[str]) -> bool:
+    """A row cut by the page break: its first cell is empty or goes on mid-sentence."""
+    if any(is_amount(c) for c in row if c):
+        return False
+    first = row[0].lstrip("\"'‘“(")[:1]
+    return not row[0] or first.islower()
+
+
 def append_continuation(first: TableDraft, more: TableDraft) -> None:
     """Join the part of a table printed on the next page; a repeated header is dropped."""
     rows = more.rows
@@ -143,6 +151,11 @@ def append_continuation(first: TableDraft, more: TableDraft) -> None:
             repeat = i + 1
         else:
             break
+    if repeat < len(rows) and first.rows and _continues_row(rows[repeat]):
+        first.rows[-1] = [
+            join_text(a, b) if b else a for a, b in zip(first.rows[-1], rows[repeat], strict=True)
+        ]
+        repeat += 1
     offset = len(first.rows) - repeat
     first.rows.extend(rows[repeat:])
     first.bold_rows.extend(more.bold_rows[repeat:])

@@ -151,7 +151,7 @@ def _build(rows: list[Row], cols: list[tuple[float, float]], gap: float) -> list
         cells: list[list[Word]] = [[] for _ in cols]
         for p in row.pieces:
             cells[_col_of(p, cols)].extend(p.words)
-        numeric = any(is_amount(" ".join(w.text for w in c)) for c in cells if c)
+        numeric = any(is_amount(" ".join(w.text for w in c)) for c in cells[1:] if c)
         style = _style(row)
         if out:
             prev = out[-1]
