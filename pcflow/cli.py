@@ -26,11 +26,21 @@ console = Console()
 
 
 @app.command()
-def up() -> None:
+def up(
+    with_prometheus: Annotated[
+        bool, typer.Option(help="also start Prometheus (Debian package) scraping the stack")
+    ] = False,
+    prometheus_port: Annotated[int, typer.Option(help="Prometheus port")] = 9090,
+) -> None:
     """Start broker, database and the four services in the background."""
     stack = Stack()
     with console.status("starting the embedded stack"):
         stack.up()
+        if with_prometheus:
+            from pcflow.prometheus import start_prometheus
+
+            start_prometheus(stack, prometheus_port)
+            console.print(f"Prometheus: http://127.0.0.1:{prometheus_port}")
     settings = stack.settings
     console.print(
         f"[green]pcflow is up[/]: broker {settings.bootstrap}, database {settings.mongo_url}"

@@ -87,6 +87,14 @@ def secantus_binary() -> str:
     return found
 
 
+def free_port() -> int:
+    """A port nothing listens on now: for stacks started side by side (tests, benchmarks)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
 def port_open(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
@@ -210,7 +218,16 @@ class Stack:
         self.wait_healthy()
 
     def running(self) -> dict[str, int | None]:
-        return {name: self.pid(name) for name in ["broker", "database", *self.service_names()]}
+        names = ["broker", "database", *self.service_names(), "prometheus"]
+        return {name: self.pid(name) for name in names}
+
+    def kill(self, name: str, sig: signal.Signals) -> None:
+        """Send `sig` to a stack process without waiting: for operators and chaos tests."""
+        if (pid := self.pid(name)) is not None:
+            os.killpg(pid, sig)
+            while self.pid(name) is not None:
+                time.sleep(0.05)
+            self.pid_file(name).unlink(missing_ok=True)
 
     def stop(self, names: Iterable[str], timeout: float = 30.0) -> None:
         """SIGTERM, then SIGKILL after `timeout`: services finish the message in flight first."""
@@ -227,4 +244,4 @@ class Stack:
 
     def down(self) -> None:
         self.stop(reversed(self.service_names()))
-        self.stop(["broker", "database"])
+        self.stop(["prometheus", "broker", "database"])

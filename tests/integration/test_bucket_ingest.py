@@ -14,7 +14,7 @@ from aiokafka import AIOKafkaConsumer
 from moto.server import ThreadedMotoServer
 from pymongo import AsyncMongoClient
 
-from pcflow.stack import Stack, StackSettings
+from pcflow.stack import Stack, StackSettings, free_port
 from services.ingest.app import make_source
 from services.ingest.core import document_id
 from services.ingest.ingestor import Ingestor
@@ -24,7 +24,6 @@ from shared.events import DocumentUploaded
 from shared.objectstore import open_store
 from shared.settings import IngestSettings
 from shared.status import documents, ensure_indexes
-from tests.conftest import free_port
 
 
 @pytest.fixture

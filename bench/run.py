@@ -1,0 +1,226 @@
+"""`make bench`: where time goes, in one run on this machine.
+
+1. the in-process limit: extract + classify cores called directly, one process per core;
+2. the pipeline on the embedded stack, upload to stored, with one and with two extract instances;
+3. the baseline an analyst would otherwise run: pdfplumber text + tables of the same PDFs.
+
+Prints the figures and writes bench/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from prometheus_client.parser import text_string_to_metric_families
+from pymongo import AsyncMongoClient
+
+from bench.workload import build, page_count
+from pcflow.cli import drop_into_inbox
+from pcflow.stack import Stack, StackSettings, free_port
+from shared.status import FINAL
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "sample-begroting-2025.pdf"
+
+
+def run_cores(path: Path) -> int:
+    from pcflow.evaluate import evaluate_file
+
+    evaluate_file(path)
+    return page_count(path)
+
+
+def run_pdfplumber(path: Path) -> int:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+            page.extract_tables()
+            page.close()
+        return len(pdf.pages)
+
+
+def parallel_pages_per_s(function: Any, files: list[Path], workers: int) -> float:
+    ordered = sorted(files, key=lambda p: -p.stat().st_size)
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pages = sum(pool.map(function, ordered))
+    return pages / (time.perf_counter() - started)
+
+
+async def _records(mongo_url: str, ids: list[str]) -> list[dict[str, Any]]:
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_url, tz_aware=True)
+    try:
+        return [
+            r
+            async for r in client.pcflow.documents.find(
+                {"document_id": {"$in": ids}}, {"document": 0}
+            )
+        ]
+    finally:
+        await client.close()
+
+
+def wait_final(stack: Stack, ids: list[str], timeout: float = 1800) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        records = asyncio.run(_records(stack.settings.mongo_url, ids))
+        if len(records) == len(ids) and all(r.get("status") in FINAL for r in records):
+            return records
+        time.sleep(0.2)
+    raise TimeoutError("pipeline did not finish")
+
+
+def scrape(port: int) -> dict[str, float]:
+    """Sums and counts of the stage histograms one service exports."""
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
+    values: dict[str, float] = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name in ("pcflow_stage_core_seconds_sum", "pcflow_stage_core_seconds_count"):
+                key = f"{sample.name}:{sample.labels.get('stage')}"
+                values[key] = values.get(key, 0.0) + sample.value
+            if sample.name == "faststream_received_processed_messages_duration_seconds_sum":
+                key = f"handler:{sample.labels.get('handler', '')}"
+                values[key] = values.get(key, 0.0) + sample.value
+    return values
+
+
+def peak_rss_mib(pid: int | None) -> float:
+    if pid is None:
+        return 0.0
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def pipeline(files: list[Path], extract_instances: int, folder: Path) -> dict[str, Any]:
+    settings = StackSettings(
+        var_dir=folder / "var",
+        kafka_port=free_port(),
+        mongo_port=free_port(),
+        metrics_port_base=free_port() + 300,
+        extract_instances=extract_instances,
+    )
+    stack = Stack(settings)
+    stack.up()
+    try:
+        wait_final(stack, [drop_into_inbox(SAMPLE, settings.inbox)], timeout=120)
+        started = time.monotonic()
+        ids = [drop_into_inbox(path, settings.inbox) for path in files]
+        records = wait_final(stack, ids)
+        wall = time.monotonic() - started
+        failed = [r for r in records if r.get("status") != "stored"]
+        if failed:
+            raise RuntimeError(f"{len(failed)} documents failed: {failed[0].get('reason')}")
+        latencies = sorted(
+            (r["stages"]["stored"] - r["uploaded_at"]).total_seconds() for r in records
+        )
+        metrics: dict[str, float] = {}
+        for port in settings.metrics_ports().values():
+            for key, value in scrape(port).items():
+                metrics[key] = metrics.get(key, 0.0) + value
+        stage_seconds = {
+            stage: metrics.get(f"pcflow_stage_core_seconds_sum:{stage}", 0.0)
+            for stage in ("extract", "classify")
+        }
+        handler_seconds = {
+            key.removeprefix("handler:"): value
+            for key, value in metrics.items()
+            if key.startswith("handler:")
+        }
+        pages = sum(page_count(p) for p in files)
+        return {
+            "extract_instances": extract_instances,
+            "pages": pages,
+            "documents": len(files),
+            "seconds": wall,
+            "pages_per_s": pages / wall,
+            "documents_per_s": len(files) / wall,
+            "latency_p50_s": statistics.median(latencies),
+            "latency_p95_s": latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))],
+            "core_seconds_per_stage": stage_seconds,
+            "handler_seconds": handler_seconds,
+            "peak_rss_mib": {name: peak_rss_mib(pid) for name, pid in stack.running().items()},
+        }
+    finally:
+        stack.down()
+
+
+def extract_peak_rss_1000_pages(folder: Path) -> float:
+    """Peak RSS of extracting 1,000 pages, measured in a fresh process of its own."""
+    from bench.workload import born_digital, concatenate
+
+    document = concatenate(born_digital(), 1000, folder / "long-1000p.pdf")
+    probe = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from services.extract.core import extract\n"
+        "data = Path(sys.argv[1]).read_bytes()\n"
+        "doc = extract(data, 'f' * 64, 'long.pdf')\n"
+        "assert doc.page_count == 1000\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(document)], capture_output=True, text=True, check=True
+    )
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+def main() -> None:
+    workers = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        files = build(folder / "workload")
+        pages = sum(page_count(p) for p in files)
+        print(f"workload: {len(files)} documents, {pages} pages; {workers} cores")
+        inprocess = parallel_pages_per_s(run_cores, files, workers)
+        print(f"in process (extract + classify): {inprocess:.1f} pages/s")
+        plumber = parallel_pages_per_s(run_pdfplumber, files, workers)
+        print(f"pdfplumber (text + tables):      {plumber:.1f} pages/s")
+        runs = [pipeline(files, n, folder / f"pipeline-{n}") for n in (1, 2)]
+        for run in runs:
+            print(
+                f"pipeline, {run['extract_instances']} extract: {run['pages_per_s']:.1f} pages/s, "
+                f"{run['documents_per_s']:.2f} documents/s, p50 {run['latency_p50_s']:.1f} s, "
+                f"p95 {run['latency_p95_s']:.1f} s"
+            )
+            print(f"  core seconds per stage: {run['core_seconds_per_stage']}")
+            print(f"  handler seconds: {run['handler_seconds']}")
+            print(f"  peak RSS MiB: {run['peak_rss_mib']}")
+        rss = extract_peak_rss_1000_pages(folder)
+        print(f"extract peak RSS, 1,000 pages: {rss:.0f} MiB")
+    best = max(run["pages_per_s"] for run in runs)
+    results = {
+        "inprocess_pages_per_s": inprocess,
+        "pipeline_pages_per_s": best,
+        "pdfplumber_pages_per_s": plumber,
+        "pipeline_over_inprocess": best / inprocess,
+        "inprocess_over_pdfplumber": inprocess / plumber,
+        "extract_peak_rss_mib_1000_pages": rss,
+        "pipeline_runs": runs,
+        "workload": {"documents": len(files), "pages": pages, "cores": workers},
+    }
+    print(
+        f"pipeline/in-process {results['pipeline_over_inprocess']:.2f}, "
+        f"in-process/pdfplumber {results['inprocess_over_pdfplumber']:.2f}"
+    )
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
