@@ -17,13 +17,16 @@ __all__ = ["check_table"]
 
 _SUM_TOTAL = re.compile(r"^(?:sub)?totaa?l\b(?!.*\bsaldo\b)")
 _SALDO = re.compile(
-    r"^(?:totaal |gerealiseerde? |geraamde? )*(?:totaal )?saldo\b|\bsaldo (?:van )?baten en lasten\b"
+    r"^(?:totaal |gerealiseerde? |geraamde? )*(?:totaal )?saldo\b"
+    r"|\bsaldo (?:van )?baten en lasten\b"
 )
 _LASTEN = re.compile(r"^(?:totaal |subtotaal )?lasten\b|^totaal lasten\b")
 _BATEN = re.compile(r"^(?:totaal |subtotaal )?baten\b|^totaal baten\b")
 _RESULT = re.compile(r"\bresultaat\b")
 _ADD_RESERVE = re.compile(r"\btoevoeging(?:en)?\b.*\breserve")
 _TAKE_RESERVE = re.compile(r"\bonttrekking(?:en)?\b.*\breserve")
+
+_MEASURE_WORD = re.compile(r"\b(?:baten|lasten|saldo)\b")
 
 Values = dict[int, float]
 
@@ -95,7 +98,7 @@ def _saldo_rows(lines: list[FinancialLine], unit: float) -> list[Check]:
         bad = []
         for col, value in saldo.items():
             b, l_ = baten.get(col, 0.0), lasten.get(col, 0.0)
-            if not (_close(value, b - l_, 2, unit) or _close(value, b + l_, 2, unit)):
+            if not _close(value, b + l_ if l_ < 0 else b - l_, 2, unit):
                 bad.append(f"column {col}: saldo {value:,.0f}, baten {b:,.0f}, lasten {l_:,.0f}")
         checks.append(
             Check(
@@ -143,13 +146,19 @@ def _saldo_columns(lines: list[FinancialLine], unit: float) -> list[Check]:
     for line in lines:
         for amount in line.amounts:
             if amount.measure and amount.column_index is not None:
-                key = (amount.kind, amount.year, amount.column.rsplit(" ", 1)[0])
+                key = (
+                    amount.kind,
+                    amount.year,
+                    _MEASURE_WORD.sub("", normalise(amount.column)).strip(),
+                )
                 groups.setdefault(key, {})[amount.measure] = amount.column_index
     checks: list[Check] = []
     for key, cols in groups.items():
         if not {"baten", "lasten", "saldo"} <= cols.keys():
             continue
         bad = []
+        lasten_negative = any(_values(line).get(cols["lasten"], 0.0) < 0 for line in lines)
+        sign = 1.0 if lasten_negative else -1.0
         for line in lines:
             values = _values(line)
             if cols["saldo"] not in values:
@@ -157,7 +166,7 @@ def _saldo_columns(lines: list[FinancialLine], unit: float) -> list[Check]:
             b = values.get(cols["baten"], 0.0)
             l_ = values.get(cols["lasten"], 0.0)
             s = values[cols["saldo"]]
-            if not (_close(s, b - l_, 2, unit) or _close(s, b + l_, 2, unit)):
+            if not _close(s, b + sign * l_, 2, unit):
                 bad.append(f"{line.label}: saldo {s:,.0f}, baten {b:,.0f}, lasten {l_:,.0f}")
         group = " ".join(str(k) for k in key if k)
         checks.append(

@@ -36,13 +36,16 @@ _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _UNIT_PATTERNS: list[tuple[re.Pattern[str], float]] = [
     (
         re.compile(
-            r"(?:x|in|maal|bedragen)\s*(?:€|eur|euro)?\s*1[.,]?000[.,]?000\b|\bx\s*(?:€\s*)?(?:1\s*)?(?:mln|miljoen)|\bin miljoenen"
+            r"(?:x|in|maal|bedragen)\s*(?:€|eur|euro)?\s*1[.,]?000[.,]?000\b"
+            r"|\bx\s*(?:€\s*)?(?:1\s*)?(?:mln|miljoen)|\bin miljoenen"
         ),
         1e6,
     ),
     (
         re.compile(
-            r"(?:x|in|maal|bedragen)\s*(?:€|eur|euro)?\s*1[.,]?000\b|\bx\s*(?:€\s*)?(?:1\s*)?(?:duizend|dzd)|\bin duizenden|\b(?:€|eur)\s*1[.,]000\b|k€|€\s*k\b|x\s*€\s*1\s*000"
+            r"(?:x|in|maal|bedragen)\s*(?:€|eur|euro)?\s*1[.,]?000\b"
+            r"|\bx\s*(?:€\s*)?(?:1\s*)?(?:duizend|dzd)|\bin duizenden"
+            r"|\b(?:€|eur)\s*1[.,]000\b|k€|€\s*k\b|x\s*€\s*1\s*000"
         ),
         1e3,
     ),

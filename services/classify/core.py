@@ -15,6 +15,7 @@ from services.classify.info import document_info
 from services.classify.labels import (
     Candidate,
     ContextTracker,
+    ParagraphKind,
     label_candidate,
     table_candidates,
 )
@@ -68,7 +69,7 @@ def read_document(doc: ExtractedDocument) -> Reading:
                 tracker.enter(heading)
                 recent = [text]
                 continue
-            kind = "list_item" if item.kind == "list_item" else "paragraph"
+            kind: ParagraphKind = "list_item" if item.kind == "list_item" else "paragraph"
             tracker.advance(kind, text)
             context, cue_heading = tracker.current()
             reading.candidates.append(
@@ -112,7 +113,7 @@ def _read_table(
     reading.tables.append(
         ClassifiedTable(
             page=table.page,
-            kind=table_reading.kind,  # type: ignore[arg-type]
+            kind=table_reading.kind,
             rows=table.rows,
             header_rows=table_reading.header_rows,
             unit=unit,
@@ -135,7 +136,7 @@ def label_all(candidates: list[Candidate], model: LexicalModel | None) -> list[P
                 confidence=confidence,
                 evidence=evidence,
                 page=candidate.page,
-                kind=candidate.kind,  # type: ignore[arg-type]
+                kind=candidate.kind,
                 section=candidate.section,
             )
         )

@@ -53,7 +53,8 @@ SECTION_CUES: list[tuple[re.Pattern[str], Context, bool]] = [
     # (pattern, context, long scope)
     (
         re.compile(
-            r"^(?:financiele toelichting|toelichting (?:op )?(?:de )?(?:financien|afwijking|verschil|mutatie|budget|cijfers)\w*)"
+            r"^(?:financiele toelichting|toelichting (?:op )?(?:de )?"
+            r"(?:financien|afwijking|verschil|mutatie|budget|cijfers)\w*)"
         ),
         "toelichting",
         True,
@@ -85,7 +86,8 @@ SECTION_CUES: list[tuple[re.Pattern[str], Context, bool]] = [
     ),
     (
         re.compile(
-            r"^(?:financieel overzicht|financiele (?:overzicht|middelen)|financien|lasten en baten|baten en lasten|overzicht (?:van )?baten en lasten)\b"
+            r"^(?:financieel overzicht|financiele (?:overzicht|middelen)"
+            r"|financien|lasten en baten|baten en lasten|overzicht (?:van )?baten en lasten)\b"
         ),
         "kosten",
         False,
@@ -103,7 +105,8 @@ INLINE_CUES: list[tuple[re.Pattern[str], Context]] = [
     (re.compile(r"^(?:activiteit(?:en)?|maatregel(?:en)?|actie(?:s)?)\s*:"), "activiteit"),
     (
         re.compile(
-            r"^(?:financiele toelichting|toelichting(?: afwijking(?:en)?)?|stand van zaken|voortgang|status)\s*:"
+            r"^(?:financiele toelichting|toelichting(?: afwijking(?:en)?)?"
+            r"|stand van zaken|voortgang|status)\s*:"
         ),
         "toelichting",
     ),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from services.classify.columns import ColumnMeaning, column_headers, describe_column, find_unit
 from services.classify.cues import normalise
@@ -34,9 +35,12 @@ _INDICATOR_LABEL = re.compile(
 )
 
 
+TableKind = Literal["financial", "indicator", "text", "other"]
+
+
 @dataclass(frozen=True)
 class TableReading:
-    kind: str
+    kind: TableKind
     header_rows: int
     label_columns: list[int]
     amount_columns: list[int]
@@ -133,6 +137,7 @@ def read_table(table: Table, context_text: str = "") -> TableReading:
         for col, (full, group) in enumerate(column_headers(rows, header_rows, width))
         if col in amount_columns
     }
+    kind: TableKind
     if not amount_columns or not amounts:
         kind = "text" if any(filled) else "other"
     elif (

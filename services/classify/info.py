@@ -33,8 +33,9 @@ _TYPE_WORD = re.compile(
     r"kadernota|perspectiefnota|\w*rapportage|jaarverantwoording|burap|berap)\b",
     re.IGNORECASE,
 )
-_MUNICIPALITY = re.compile(
-    r"\bgemeente\s+([A-Za-zÀ-ÿ'][\wÀ-ÿ'\-]*(?:\s+(?:aan|den|de|a/d|op|in|van|[A-Z][\w\-]*)){0,4})"
+_MUNICIPALITY = re.compile(r"\bgemeente\s+([^\W\d][\w'\-]*(?:\s+[^\W\d][\w'\-/]*){0,4})", re.I)
+_NOT_A_NAME = re.compile(
+    r"^(?:\d|jaar|begroting|programma|raad|college|in|is|heeft|wordt|en|met)", re.I
 )
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 
@@ -54,24 +55,29 @@ def document_info(doc: ExtractedDocument) -> DocumentInfo:
     blocks = _title_blocks(doc)
     texts = [" ".join(b.text.split()) for b in blocks]
     meta = " ".join(
-        v for k, v in doc.metadata.items() if k.lower() in ("title", "subject", "header", "footer")
+        v
+        for k, v in doc.metadata.items()
+        if k.lower() in ("title", "subject", "author", "header", "footer")
     )
     ordered = sorted(blocks, key=lambda b: (-b.size, b.seq))
     title = ""
     for block in ordered:
         text = " ".join(block.text.split())
         if _TYPE_WORD.search(text) and len(text) < 120:
-            title = _TYPE_WORD.search(text) and text.split("\n")[0]
-            title = re.sub(r"^gemeente\s+\S+\s*", "", title, flags=re.IGNORECASE) or text
+            title = re.sub(r"^gemeente\s+\S+\s*", "", text, flags=re.IGNORECASE) or text
             break
     haystack = " ".join([title, *texts[:30], meta, doc.filename.replace("-", " ")])
     municipality = ""
     counts: Counter[str] = Counter()
     for text in [*texts[:30], meta]:
         for match in _MUNICIPALITY.finditer(text):
-            name = match.group(1).strip()
-            name = re.split(r"\s+(?:\d|jaar|begroting|programma)", name, flags=re.IGNORECASE)[0]
-            counts[_cased(name)] += 1
+            words: list[str] = []
+            for word in match.group(1).split():
+                if _NOT_A_NAME.match(word) or _TYPE_WORD.search(word):
+                    break
+                words.append(word)
+            if words:
+                counts[_cased(" ".join(words))] += 1
     if counts:
         municipality = counts.most_common(1)[0][0]
     norm = normalise(title or haystack)

@@ -9,6 +9,7 @@ Only text without any such cue is left to the lexical model.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from services.classify.cues import (
     TABLE_INTRO,
@@ -33,6 +34,9 @@ __all__ = [
 # The model overrides the structural default only when it is this sure: trained on few reports,
 # it is less reliable than the document's own structure.
 MODEL_OVERRIDE = 0.9
+
+ParagraphKind = Literal["paragraph", "list_item", "table_cell"]
+LABELS: tuple[Label, ...] = ("activiteit", "resultaat", "toelichting", "overig")
 
 STRUCTURAL_KINDS = {"programma", "taakveld", "beleidsveld", "hoofdactiviteit"}
 
@@ -127,7 +131,7 @@ class Candidate:
     """A paragraph, list item or text-table cell with the cues around it, before labelling."""
 
     text: str
-    kind: str
+    kind: ParagraphKind
     page: int
     context: Context | None
     strength: str
@@ -167,9 +171,10 @@ def label_candidate(candidate: Candidate, model: LexicalModel | None) -> tuple[L
     if context is not None and context != "overig":
         default, evidence = _CONTEXT_LABEL[context], f"heading: {heading}"
     if model is not None:
-        label, prob, strongest = model.predict(text, candidate.model_context(), candidate.kind)
+        predicted, prob, strongest = model.predict(text, candidate.model_context(), candidate.kind)
+        label = next((lab for lab in LABELS if lab == predicted), default)
         if label == default or prob >= MODEL_OVERRIDE:
-            return label, round(prob, 3), "lexical model: " + ", ".join(strongest)  # type: ignore[return-value]
+            return label, round(prob, 3), "lexical model: " + ", ".join(strongest)
     return default, 0.6 if default != "overig" else 0.5, evidence
 
 

@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 __all__ = ["LexicalModel", "features", "load_model", "tokens"]
@@ -40,7 +41,7 @@ def features(text: str, context: str, kind: str) -> list[str]:
     """Binary features: words, word pairs, the heading context and the block kind."""
     words = tokens(text)
     feats = {f"w:{w}" for w in words}
-    feats.update(f"b:{a}_{b}" for a, b in zip(words, words[1:], strict=False))
+    feats.update(f"b:{a}_{b}" for a, b in pairwise(words))
     feats.add(f"ctx:{context}")
     feats.add(f"kind:{kind}")
     feats.add(f"len:{min(len(words) // 15, 4)}")

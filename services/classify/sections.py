@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Literal
 
 from services.classify.cues import heading_context, normalise, question_context
 from shared.documents import Section, TextBlock
 
 __all__ = ["Heading", "body_style", "build_tree", "find_headings", "section_kind"]
 
-SectionKind = str
+SectionKind = Literal["programma", "taakveld", "beleidsveld", "hoofdactiviteit", "section"]
 
 MAX_HEADING_CHARS = 160
 
@@ -28,7 +29,7 @@ class Heading:
     page: int
     text: str
     level: int
-    kind: str
+    kind: SectionKind
     number: str
 
 
@@ -50,7 +51,7 @@ def body_style(blocks: list[TextBlock]) -> BodyStyle:
     return BodyStyle(size=size, bold=bool(bold) and bold.most_common(1)[0][0])
 
 
-_KIND_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+_KIND_PATTERNS: list[tuple[re.Pattern[str], SectionKind]] = [
     (re.compile(r"^programma\b"), "programma"),
     (re.compile(r"^(?:sub)?taakveld\b"), "taakveld"),
     (re.compile(r"^beleidsveld\b"), "beleidsveld"),
@@ -60,7 +61,7 @@ _NUMBER = re.compile(r"(?:^|\s|:)(\d{1,3}(?:\.\d{1,3}){0,3})\.?(?=\s|$|:)")
 _SENTENCE_END = re.compile(r"[.;,]$")
 
 
-def section_kind(text: str) -> str:
+def section_kind(text: str) -> SectionKind:
     norm = normalise(text)
     for pattern, kind in _KIND_PATTERNS:
         if pattern.search(norm):
@@ -143,7 +144,7 @@ def build_tree(headings: list[Heading], last_page: int) -> list[Section]:
         section = Section(
             title=heading.text,
             level=heading.level,
-            kind=heading.kind,  # type: ignore[arg-type]
+            kind=heading.kind,
             number=heading.number,
             page_start=heading.page,
             page_end=heading.page,

@@ -25,6 +25,7 @@ from services.classify.model import MODEL_FILE, LexicalModel, features
 from shared.documents import ExtractedDocument
 
 LABELS = ("activiteit", "resultaat", "toelichting", "overig")
+MIN_WEIGHT = 0.05
 MATCH_RATIO = 0.9
 
 
@@ -57,9 +58,9 @@ def align(candidates: list[Candidate], truth: list[dict[str, Any]]) -> dict[int,
         target = _norm(item["text"])
         for ci, text in enumerate(texts):
             shorter, longer = sorted((len(text), len(target)))
-            if not longer or shorter / longer < 0.8:
-                if not (target in text and len(text) <= 1.5 * len(target)):
-                    continue
+            contained = target in text and len(text) <= 1.5 * len(target)
+            if (not longer or shorter / longer < 0.8) and not contained:
+                continue
             score = _ratio(text, target)
             if score >= MATCH_RATIO or (target in text and len(text) <= 1.5 * len(target)):
                 pairs.append((-score, ci, ti))
@@ -112,7 +113,7 @@ def collect(corpus: Path, styles: str, cache: Path | None) -> list[Example]:
     return examples
 
 
-def fit(examples: list[Example], min_count: int = 2, c: float = 1.0) -> LexicalModel:
+def fit(examples: list[Example], min_count: int = 3, c: float = 1.0) -> LexicalModel:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -135,9 +136,9 @@ def fit(examples: list[Example], min_count: int = 2, c: float = 1.0) -> LexicalM
         intercepts = [-intercepts[0], intercepts[0]]
     weights: dict[str, tuple[float, ...]] = {}
     for index, name in enumerate(vectorizer.get_feature_names_out()):
-        row = tuple(float(coef[k][index]) for k in range(len(classes)))
-        if max(abs(v) for v in row) >= 0.01:
-            weights[str(name)] = row
+        weight = tuple(float(coef[k][index]) for k in range(len(classes)))
+        if max(abs(v) for v in weight) >= MIN_WEIGHT:
+            weights[str(name)] = weight
     return LexicalModel(
         classes=classes, intercepts=tuple(float(v) for v in intercepts), weights=weights
     )
@@ -159,7 +160,7 @@ def _macro_f1(pairs: list[tuple[str, str]]) -> float:
 
 
 def _pairs(examples: list[Example], model: LexicalModel | None) -> list[tuple[str, str]]:
-    out = []
+    out: list[tuple[str, str]] = []
     for example in examples:
         predicted = label_candidate(example.candidate, model)[0]
         truth = predicted if predicted in example.allowed else example.label
@@ -196,6 +197,17 @@ def leave_one_report_out(examples: list[Example]) -> dict[str, dict[str, float]]
     return result
 
 
+def _dump(model: LexicalModel) -> str:
+    """One feature per line, so a retrained model reviews as a readable diff."""
+    data = model.to_json()
+    weights = data.pop("weights")
+    head = json.dumps(data, ensure_ascii=False)[:-1]
+    rows = ",\n".join(
+        f"  {json.dumps(k, ensure_ascii=False)}: {json.dumps(v)}" for k, v in weights.items()
+    )
+    return f'{head}, "weights": {{\n{rows}\n}}}}\n'
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path)
@@ -217,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
             f"accuracy {s['accuracy']:.3f}  (cues only: macro-F1 {s['cues_only_macro_f1']:.3f})"
         )
     model = fit(examples)
-    args.out.write_text(json.dumps(model.to_json(), ensure_ascii=False, indent=0) + "\n", "utf-8")
+    args.out.write_text(_dump(model), "utf-8")
     print(f"wrote {args.out} ({len(model.weights)} weighted features)")
     return 0
 

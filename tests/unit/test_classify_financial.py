@@ -1,0 +1,121 @@
+"""Financial lines: unit, Iv3 code, column meaning, totals, and indicator tables kept apart."""
+
+from __future__ import annotations
+
+from pcflow.evaluation import evaluation_view
+from services.classify.columns import column_headers, describe_column, find_unit
+from services.classify.core import classify
+from tests.unit.classify_fixtures import DocBuilder
+
+TAAKVELD_TABLE = [
+    ["Taakveld", "Begroting 2019", "Rekening 2019"],
+    ["Baten", "", ""],
+    ["6.1 Samenkracht en burgerparticipatie", "741", "801"],
+    ["6.2 Wijkteams", "", ""],
+    ["6.3 Inkomensregelingen", "43.374", "41.533"],
+    ["Totaal baten", "44.115", "42.334"],
+    ["Lasten", "", ""],
+    ["6.3 Inkomensregelingen", "51.913", "49.933"],
+    ["Totaal lasten", "51.913", "49.933"],
+    ["Saldo 6 Sociaal domein", "-7.798", "-7.599"],
+]
+
+
+def _financial_doc() -> DocBuilder:
+    return (
+        DocBuilder()
+        .heading("Jaarverslag 2019 gemeente Voorbeeld", size=20)
+        .text("(bedragen x € 1.000)")
+        .table(TAAKVELD_TABLE, section_rows=[1, 6])
+    )
+
+
+def test_lines_units_codes_and_totals() -> None:
+    doc = classify(_financial_doc().build(), "test")
+    lines = [
+        (line.label, line.taakveld, line.amounts_eur, line.total) for line in doc.financial_lines
+    ]
+    assert lines == [
+        ("6.1 Samenkracht en burgerparticipatie", "6.1", [741000.0, 801000.0], False),
+        ("6.3 Inkomensregelingen", "6.3", [43374000.0, 41533000.0], False),
+        ("Totaal baten", None, [44115000.0, 42334000.0], True),
+        ("6.3 Inkomensregelingen", "6.3", [51913000.0, 49933000.0], False),
+        ("Totaal lasten", None, [51913000.0, 49933000.0], True),
+        ("Saldo 6 Sociaal domein", None, [-7798000.0, -7599000.0], True),
+    ]
+    table = doc.tables[0]
+    assert table.kind == "financial"
+    assert table.unit == 1000.0
+    assert all(check.passed for check in table.checks), table.checks
+    assert {c.name.split(":")[0] for c in table.checks} == {"total", "saldo"}
+    first = doc.financial_lines[0].amounts[0]
+    assert (first.kind, first.year) == ("begroting", 2019)
+
+
+def test_indicator_tables_yield_no_lines() -> None:
+    builder = DocBuilder().table(
+        [
+            ["Indicator", "Werkelijk 2018", "Begroting 2019"],
+            ["% jongeren met jeugdhulp", "8,9%", "8,6%"],
+            ["Aantal re-integratietrajecten", "414", "300"],
+        ]
+    )
+    doc = classify(builder.build(), "test")
+    assert doc.financial_lines == []
+    assert doc.tables[0].kind == "indicator"
+
+
+def test_evaluation_view() -> None:
+    view = evaluation_view(classify(_financial_doc().build(), "test"))
+    assert view["financial_lines"][0] == {
+        "label": "6.1 Samenkracht en burgerparticipatie",
+        "taakveld": "6.1",
+        "amounts_eur": [741000.0, 801000.0],
+        "total": False,
+        "page": 1,
+    }
+    assert view["tables"][0]["rows"] == TAAKVELD_TABLE
+    assert view["tables"][0]["page"] == 1
+    assert any(p["text"] == "(bedragen x € 1.000)" for p in view["paragraphs"])
+
+
+def test_units() -> None:
+    assert find_unit("(bedragen x € 1.000)") == 1000.0
+    assert find_unit("bedragen x €1000") == 1000.0
+    assert find_unit("(bedragen € 1.000)") == 1000.0
+    assert find_unit("(bedragen x 1.000)") == 1000.0
+    assert find_unit("x € 1 mln") == 1_000_000.0
+    assert find_unit("Bedragen in euro's") is None
+
+
+def test_spanning_headers() -> None:
+    rows = [
+        ["Subtaakveld", "Begroting 2019 gewijzigd", "", "Rekening 2019", ""],
+        ["", "Baten", "Lasten", "Baten", "Lasten"],
+    ]
+    headers = column_headers(rows, 2, 5)
+    meanings = [describe_column(full, group) for full, group in headers[1:]]
+    assert [(m.measure, m.kind, m.year) for m in meanings] == [
+        ("baten", "begroting", 2019),
+        ("lasten", "begroting", 2019),
+        ("baten", "realisatie", 2019),
+        ("lasten", "realisatie", 2019),
+    ]
+
+
+def test_repeated_header_rows_are_skipped() -> None:
+    rows = [
+        ["Subtaakveld", "Baten", "Lasten", "Saldo"],
+        ["6.10.1 Preventie", "", "951", "-951"],
+        ["Subtaakveld", "Baten", "Lasten", "Saldo"],
+        ["6.10.2 Adviesraden", "10", "18", "-8"],
+        ["Totaal 6.1 Samenkracht en burgerparticipatie", "10", "969", "-959"],
+    ]
+    doc = classify(DocBuilder().text("x € 1.000").table(rows).build(), "test")
+    assert [line.label for line in doc.financial_lines] == [
+        "6.10.1 Preventie",
+        "6.10.2 Adviesraden",
+        "Totaal 6.1 Samenkracht en burgerparticipatie",
+    ]
+    assert doc.financial_lines[-1].taakveld == "6.1"
+    assert all(check.passed for check in doc.tables[0].checks)

@@ -1,0 +1,80 @@
+"""The Dutch number parser: fixed notations and round trips of formatted numbers."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from shared.numbers import ParsedNumber, format_number, parse_amount, parse_number
+
+
+@pytest.mark.parametrize(
+    ("printed", "value"),
+    [
+        ("1.234", 1234.0),
+        ("-1.234", -1234.0),
+        ("(1.234)", -1234.0),
+        ("\u22121.234", -1234.0),
+        ("\u2013 1.234", -1234.0),
+        ("1.234-", -1234.0),
+        ("1,5", 1.5),
+        ("1.234,56", 1234.56),
+        ("€ 819.000", 819000.0),
+        ("€819.000", 819000.0),
+        ("-€ 819.000", -819000.0),
+        ("2,1 miljoen", 2100000.0),
+        ("€ 1,2 mln", 1200000.0),
+        ("0", 0.0),
+        ("12 345", 12345.0),
+    ],
+)
+def test_amounts(printed: str, value: float) -> None:
+    assert parse_number(printed) == ParsedNumber(value, False)
+    assert parse_amount(printed) == value
+
+
+@pytest.mark.parametrize("printed", ["", " ", "-", "–", "n.v.t.", "abc", "344 (15,4%)", "6.10.0"])
+def test_not_a_number(printed: str) -> None:
+    assert parse_number(printed) is None
+
+
+def test_percentages_are_kept_apart() -> None:
+    assert parse_number("12,5%") == ParsedNumber(12.5, True)
+    assert parse_number("-3 %") == ParsedNumber(-3.0, True)
+    assert parse_amount("12,5%") is None
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12))
+def test_integer_round_trip(value: int) -> None:
+    assert parse_amount(format_number(value)) == value
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12))
+def test_parenthesised_negatives(value: int) -> None:
+    assert parse_amount(format_number(value, parentheses=True)) == value
+
+
+@given(
+    st.decimals(
+        min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False
+    )
+)
+def test_decimal_round_trip(value: object) -> None:
+    number = float(str(value))
+    parsed = parse_amount(format_number(number, decimals=2))
+    assert parsed is not None
+    assert abs(parsed - number) < 0.005
+
+
+@given(st.integers(min_value=0, max_value=10**6), st.booleans())
+def test_typographic_minus_equals_hyphen(value: int, spaced: bool) -> None:
+    printed = format_number(value)
+    minus = "\u2212" + (" " if spaced else "")
+    assert parse_amount(minus + printed) == parse_amount("-" + printed)
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz ", min_size=1, max_size=20))
+def test_words_are_not_numbers(text: str) -> None:
+    if text.strip() not in ("x", "k", "pm"):
+        assert parse_number(text) is None or text.strip() == ""
