@@ -59,15 +59,33 @@ def _unfinished(text: str) -> bool:
     return bool(t) and not t.endswith(_TERMINAL)
 
 
-def _ends_full(cur: BlockDraft) -> bool:
-    """The block's last line runs to the right edge of its column: the text was cut off."""
+def _ends_full(cur: BlockDraft, line: Line) -> bool:
+    """The next line's first word would not have fitted after the block's last line.
+
+    Then the last line was broken by wrapping, so a paragraph that reaches the foot of a
+    column at a sentence boundary still goes on in the next column or page.
+    """
     last = cur.lines[-1]
     same = [ln for ln in cur.lines if ln.page == last.page and abs(ln.x0 - last.x0) < 20]
-    if len(same) < 2:
+    if len(same) < 2 or not line.words:
         return False
-    left = min(ln.x0 for ln in same)
     right = max(ln.x1 for ln in same)
-    return last.x1 >= right - 0.08 * (right - left)
+    first = min(line.words, key=lambda w: w.x0)
+    space = 0.25 * max(line.size, 1.0)
+    return last.x1 + space + (first.x1 - first.x0) > right + 1.0
+
+
+def _wrapped_dash(cur: BlockDraft, line: Line, marker: str) -> bool:
+    """A wrapped line that happens to begin with a dash, not a new dash item.
+
+    Inside a list item it starts at the item's text indent; inside a paragraph it follows a
+    line that did not end a sentence.
+    """
+    if marker not in ("-", "–", "—"):
+        return False
+    if cur.kind == "list_item":
+        return line.x0 >= cur.text_x0 - 2.0
+    return _unfinished(cur.parts[-1]) and abs(line.x0 - cur.lines[-1].x0) < 2.0
 
 
 def build_blocks(items: list[Line], body: float, gap: float) -> list[BlockDraft]:
@@ -98,13 +116,16 @@ def _text_x0(line: Line, marker: str) -> float:
 
 def _continues(cur: BlockDraft, line: Line, marker: str, body: float, gap: float) -> bool:
     prev = cur.lines[-1]
-    if marker:
+    if marker and not _wrapped_dash(cur, line, marker):
         return False
     if _style_key(prev) != _style_key(line):
         return False
     moved_up = line.page != prev.page or line.y0 < prev.y0 - 1.0
     if moved_up:
-        return abs(line.size - body) < 0.6 and not line.bold and _unfinished(" ".join(cur.parts))
+        if abs(line.size - body) >= 0.6 or line.bold:
+            return False
+        first = line.text.lstrip("\"'‘“(")[:1]
+        return _unfinished(cur.parts[-1]) or first.islower() or _ends_full(cur, line)
     if line.y0 - prev.y1 > gap + 0.35 * max(line.size, 1.0):
         return False
     if line.x1 < prev.x0 or line.x0 > prev.x1:

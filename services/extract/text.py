@@ -17,9 +17,7 @@ from shared.documents import Span
 from .layout import Line, Word, overlap_1d
 
 TEXT_FLAGS = (
-    pymupdf.TEXT_PRESERVE_WHITESPACE
-    | pymupdf.TEXT_PRESERVE_LIGATURES
-    | pymupdf.TEXT_MEDIABOX_CLIP
+    pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_MEDIABOX_CLIP
 )
 
 LIST_MARKER = re.compile(
