@@ -95,7 +95,7 @@ def parse_number(text: str) -> ParsedNumber | None:
     if s.startswith(("-", "+")):
         negative = negative != (s[0] == "-")
         s = s[1:].strip()
-    elif s.endswith("-") and len(s) > 1:
+    elif s.endswith("-") and len(s) > 1 and not s[-2].isspace():
         negative = not negative
         s = s[:-1].strip()
     if s.startswith("€"):

@@ -26,6 +26,7 @@ _RESULT = re.compile(r"\bresultaat\b")
 _ADD_RESERVE = re.compile(r"\btoevoeging(?:en)?\b.*\breserve")
 _TAKE_RESERVE = re.compile(r"\bonttrekking(?:en)?\b.*\breserve")
 
+_DEVIATION_KINDS = {"afwijking", "voordeel", "nadeel", "mutatie"}
 _MEASURE_WORD = re.compile(r"\b(?:baten|lasten|saldo)\b")
 
 Values = dict[int, float]
@@ -53,10 +54,12 @@ def _sum_matches(total: Values, parts: Sequence[Values], unit: float) -> tuple[b
     return not bad, "; ".join(bad) or f"{len(parts)} lines over {len(columns)} columns"
 
 
-def _total_checks(lines: list[FinancialLine], section_rows: set[int], unit: float) -> list[Check]:
+def _total_checks(
+    lines: list[FinancialLine], section_rows: set[int], unit: float, first: int
+) -> list[Check]:
     checks: list[Check] = []
     for index, line in enumerate(lines):
-        if not line.total or not _SUM_TOTAL.search(normalise(line.label)):
+        if index < first or not line.total or not _SUM_TOTAL.search(normalise(line.label)):
             continue
         run: list[FinancialLine] = []
         for earlier in reversed(lines[:index]):
@@ -72,18 +75,33 @@ def _total_checks(lines: list[FinancialLine], section_rows: set[int], unit: floa
             starts = [r for r in section_rows if line.row is not None and r < line.row]
             if starts:
                 start = max(starts)
-                inner = [p for p in run if p.row is not None and p.row > start]
+                own = lines[first:index]
+                inner = [p for p in own if not p.total and p.row is not None and p.row > start]
                 if inner:
                     passed, detail = _sum_matches(total, [_values(p) for p in inner], unit)
         checks.append(Check(name=f"total: {line.label}", passed=passed, detail=detail))
     return checks
 
 
-def _saldo_rows(lines: list[FinancialLine], unit: float) -> list[Check]:
-    """A saldo row against the nearest totals of baten and lasten above it."""
+def _deviation_columns(lines: list[FinancialLine]) -> set[int]:
+    return {
+        a.column_index
+        for line in lines
+        for a in line.amounts
+        if a.column_index is not None and a.kind in _DEVIATION_KINDS
+    }
+
+
+def _saldo_rows(lines: list[FinancialLine], unit: float, first: int) -> list[Check]:
+    """A saldo row against the nearest totals of baten and lasten above it.
+
+    Lasten printed negative make saldo = baten + lasten. A deviation column may state both
+    deviations as voordeel (+) or nadeel (-), in which case the saldo deviation is their sum.
+    """
     checks: list[Check] = []
+    deviations = _deviation_columns(lines)
     for index, line in enumerate(lines):
-        if not _SALDO.search(normalise(line.label)):
+        if index < first or not _SALDO.search(normalise(line.label)):
             continue
         baten = lasten = None
         for earlier in reversed(lines[:index]):
@@ -95,10 +113,13 @@ def _saldo_rows(lines: list[FinancialLine], unit: float) -> list[Check]:
         if baten is None or lasten is None:
             continue
         saldo = _values(line)
+        plain = [v for c, v in lasten.items() if c not in deviations]
+        sign = 1.0 if plain and sum(v < 0 for v in plain) > len(plain) / 2 else -1.0
         bad = []
         for col, value in saldo.items():
             b, l_ = baten.get(col, 0.0), lasten.get(col, 0.0)
-            if not _close(value, b + l_ if l_ < 0 else b - l_, 2, unit):
+            expected = [b + sign * l_] + ([b - sign * l_] if col in deviations else [])
+            if not any(_close(value, e, 2, unit) for e in expected):
                 bad.append(f"column {col}: saldo {value:,.0f}, baten {b:,.0f}, lasten {l_:,.0f}")
         checks.append(
             Check(
@@ -110,12 +131,13 @@ def _saldo_rows(lines: list[FinancialLine], unit: float) -> list[Check]:
     return checks
 
 
-def _result_rows(lines: list[FinancialLine], unit: float) -> list[Check]:
+def _result_rows(lines: list[FinancialLine], unit: float, first: int) -> list[Check]:
     """Resultaat = saldo - toevoegingen aan + onttrekkingen uit reserves."""
     checks: list[Check] = []
+    deviations = _deviation_columns(lines)
     for index, line in enumerate(lines):
         label = normalise(line.label)
-        if not _RESULT.search(label) or _SALDO.search(label):
+        if index < first or not _RESULT.search(label) or _SALDO.search(label):
             continue
         saldo = add = take = None
         for earlier in reversed(lines[:index]):
@@ -131,9 +153,12 @@ def _result_rows(lines: list[FinancialLine], unit: float) -> list[Check]:
         result = _values(line)
         bad = []
         for col, value in result.items():
-            expected = saldo.get(col, 0.0) - (add or {}).get(col, 0.0) + (take or {}).get(col, 0.0)
-            if not _close(value, expected, 3, unit):
-                bad.append(f"column {col}: resultaat {value:,.0f}, expected {expected:,.0f}")
+            reserves = (take or {}).get(col, 0.0) - (add or {}).get(col, 0.0)
+            expected = [saldo.get(col, 0.0) + reserves]
+            if col in deviations:
+                expected.append(saldo.get(col, 0.0) - reserves)
+            if not any(_close(value, e, 3, unit) for e in expected):
+                bad.append(f"column {col}: resultaat {value:,.0f}, expected {expected[0]:,.0f}")
         checks.append(
             Check(name=f"resultaat: {line.label}", passed=not bad, detail="; ".join(bad) or "ok")
         )
@@ -179,11 +204,23 @@ def _saldo_columns(lines: list[FinancialLine], unit: float) -> list[Check]:
     return checks
 
 
-def check_table(lines: list[FinancialLine], section_rows: set[int], unit: float) -> list[Check]:
-    """All arithmetic relations the table's labels and headers make checkable."""
+def check_table(
+    lines: list[FinancialLine],
+    section_rows: set[int],
+    unit: float,
+    carried: list[FinancialLine] | None = None,
+) -> list[Check]:
+    """All arithmetic relations the table's labels and headers make checkable.
+
+    `carried` holds the lines of the same table printed on the previous page, when the
+    extractor delivered the continuation as a table of its own: a total may close them too.
+    """
+    before = list(carried or [])
+    everything = before + lines
+    first = len(before)
     return (
-        _total_checks(lines, section_rows, unit)
-        + _saldo_rows(lines, unit)
-        + _result_rows(lines, unit)
+        _total_checks(everything, section_rows, unit, first)
+        + _saldo_rows(everything, unit, first)
+        + _result_rows(everything, unit, first)
         + _saldo_columns(lines, unit)
     )

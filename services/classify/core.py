@@ -47,6 +47,7 @@ class Reading:
     candidates: list[Candidate] = field(default_factory=list)
     tables: list[ClassifiedTable] = field(default_factory=list)
     lines: list[FinancialLine] = field(default_factory=list)
+    last_financial: tuple[Table, int, list[FinancialLine]] | None = None
 
 
 def read_document(doc: ExtractedDocument) -> Reading:
@@ -107,7 +108,9 @@ def _read_table(
         last_unit = unit
         lines = extract_lines(table, table_reading, unit, len(reading.tables), reading.info.year)
         reading.lines.extend(lines)
-        checks = check_table(lines, set(table.section_rows), unit)
+        carried = _continued_lines(reading.last_financial, table, table_reading.header_rows)
+        checks = check_table(lines, set(table.section_rows), unit, carried)
+        reading.last_financial = (table, table_reading.header_rows, lines)
     elif table_reading.kind in ("text", "other"):
         reading.candidates.extend(table_candidates(table, tracker))
     reading.tables.append(
@@ -123,6 +126,21 @@ def _read_table(
         )
     )
     return last_unit
+
+
+def _continued_lines(
+    previous: tuple[Table, int, list[FinancialLine]] | None, table: Table, header_rows: int
+) -> list[FinancialLine]:
+    """The previous table's lines when this table repeats its header on the next page."""
+    if previous is None:
+        return []
+    before, before_header_rows, lines = previous
+    same_header = header_rows > 0 and [
+        [" ".join(c.split()) for c in row] for row in table.rows[:header_rows]
+    ] == [[" ".join(c.split()) for c in row] for row in before.rows[:before_header_rows]]
+    if same_header and 0 <= table.page - before.page <= 1:
+        return lines
+    return []
 
 
 def label_all(candidates: list[Candidate], model: LexicalModel | None) -> list[Paragraph]:

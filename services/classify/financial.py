@@ -53,6 +53,16 @@ def _is_amount_cell(cell: str) -> bool:
     return parsed is not None and not parsed.is_percentage
 
 
+def _merged_amounts(cell: str) -> bool:
+    """Amounts of rows that lost their line break, printed in one cell: "1.213 -"."""
+    tokens = cell.split()
+    return (
+        len(tokens) > 1
+        and all(is_blank_amount(t) or _is_amount_cell(t) for t in tokens)
+        and any(_is_amount_cell(t) for t in tokens)
+    ) or (len(tokens) > 1 and all(is_blank_amount(t) for t in tokens))
+
+
 def _header_rows(table: Table) -> int:
     """The extractor's header rows, extended over leading rows that hold no amounts."""
     count = table.header_rows
@@ -109,6 +119,7 @@ def read_table(table: Table, context_text: str = "") -> TableReading:
             filled[col] += 1
             parsed = parse_number(cell)
             if parsed is None:
+                numeric[col] += _merged_amounts(cell)
                 continue
             numeric[col] += 1
             if parsed.is_percentage:
@@ -121,7 +132,12 @@ def read_table(table: Table, context_text: str = "") -> TableReading:
         if not any(_is_amount_cell(c) for c in cells):
             continue
         odd += sum(
-            1 for c in cells if c.strip() and not is_blank_amount(c) and parse_number(c) is None
+            1
+            for c in cells
+            if c.strip()
+            and not is_blank_amount(c)
+            and parse_number(c) is None
+            and not _merged_amounts(c)
         )
     first_amount = amount_columns[0] if amount_columns else width
     label_columns = [c for c in range(first_amount) if c not in amount_columns]
@@ -161,14 +177,53 @@ def read_table(table: Table, context_text: str = "") -> TableReading:
     )
 
 
+_CODE_START = re.compile(r"(?:^|(?<=\s))\d{1,4}(?:\.\d{1,3}){0,3}\.?\s")
+
+
+def _split_merged(row: list[str], reading: TableReading) -> list[list[str]]:
+    """Rows that lost their line break: "6.71 X 6.72 Y" over cells "1.213 -" become two rows.
+
+    Only split when every amount cell holds the same number of amount-or-dash tokens and the
+    label holds as many taakveld numbers, so ordinary labels are never cut.
+    """
+    cells = [row[c] if c < len(row) else "" for c in reading.amount_columns]
+    tokens = [c.split() for c in cells if c.strip()]
+    if not tokens or not reading.label_columns:
+        return [row]
+    count = len(tokens[0])
+    if count < 2 or any(len(t) != count for t in tokens):
+        return [row]
+    if not all(is_blank_amount(tok) or _is_amount_cell(tok) for t in tokens for tok in t):
+        return [row]
+    label_col = reading.label_columns[-1]
+    label = row[label_col] if label_col < len(row) else ""
+    starts = [m.start() for m in _CODE_START.finditer(label)]
+    if len(starts) != count or starts[0] != 0:
+        return [row]
+    labels = [label[a:b].strip() for a, b in zip(starts, [*starts[1:], len(label)], strict=True)]
+    out: list[list[str]] = []
+    for index in range(count):
+        new = list(row) + [""] * (max(reading.amount_columns, default=0) + 1 - len(row))
+        new[label_col] = labels[index]
+        for col in reading.amount_columns:
+            parts = new[col].split()
+            new[col] = parts[index] if len(parts) == count else new[col]
+        out.append(new)
+    return out
+
+
 def extract_lines(
     table: Table, reading: TableReading, unit: float, table_index: int, year: int | None
 ) -> list[FinancialLine]:
     """Every row with a label and at least one amount, in printed order."""
     lines: list[FinancialLine] = []
-    for row_index, row in enumerate(table.rows):
-        if row_index < reading.header_rows or _repeats_header(table, row, reading.header_rows):
-            continue
+    rows = [
+        (index, part)
+        for index, printed in enumerate(table.rows)
+        if index >= reading.header_rows and not _repeats_header(table, printed, reading.header_rows)
+        for part in _split_merged(printed, reading)
+    ]
+    for row_index, row in rows:
         label = " ".join(
             " ".join(row[c].split())
             for c in reading.label_columns

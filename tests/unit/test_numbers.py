@@ -34,7 +34,9 @@ def test_amounts(printed: str, value: float) -> None:
     assert parse_amount(printed) == value
 
 
-@pytest.mark.parametrize("printed", ["", " ", "-", "–", "n.v.t.", "abc", "344 (15,4%)", "6.10.0"])
+@pytest.mark.parametrize(
+    "printed", ["", " ", "-", "–", "n.v.t.", "abc", "344 (15,4%)", "6.10.0", "1.213 -", "- -"]
+)
 def test_not_a_number(printed: str) -> None:
     assert parse_number(printed) is None
 
