@@ -67,8 +67,9 @@ def taakveld_name(code: str | None) -> str | None:
 _PREFIX = re.compile(
     r"^(?:(?:sub)?taakveld(?:en)?|tv\.?|totaal|subtotaal|saldo|programma)\s*:?\s+", re.IGNORECASE
 )
-_CODE = re.compile(r"^(\d{1,4})((?:\.\d{1,3}){0,3})\.?(?=$|[\s\-–:)(/])")
+_CODE = re.compile(r"^(\d{1,4})((?:[.,]\d{1,3}){0,3})[.,]?(?=$|[\s\-–:)(/])")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+_LEAD_NOISE = " :;.,|'\"‘’“”_«»"
 
 
 def _norm_name(text: str) -> str:
@@ -114,14 +115,14 @@ def normalise_taakveld(text: str, year: int | None = None) -> str | None:
     0.10) the printed name decides. Without a number only an official name, printed as is,
     counts. A hoofdtaakveld alone ("Saldo 6 Sociaal domein") is not a taakveld.
     """
-    label = " ".join(unicodedata.normalize("NFKC", text).split())
+    label = " ".join(unicodedata.normalize("NFKC", text).split()).lstrip(_LEAD_NOISE)
     for _ in range(2):
         label = _PREFIX.sub("", label)
     match = _CODE.match(label)
     codes = _by_code()
     if match:
         head = match.group(1)
-        rest = [p for p in match.group(2).split(".") if p]
+        rest = [p for p in match.group(2).replace(",", ".").split(".") if p]
         name = label[match.end() :].strip(" -–:.")
         cands = [c for c in dict.fromkeys(_candidates(head, rest)) if c in codes]
         in_force = [c for c in cands if codes[c].valid_in(year)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from services.classify.checks import check_table
-from services.classify.financial import extract_lines, read_table
+from services.classify.financial import clean_ocr_table, extract_lines, read_table
 from services.classify.info import document_info
 from services.classify.labels import (
     Candidate,
@@ -100,6 +100,8 @@ def _read_table(
 ) -> float | None:
     """Classify one table; returns the unit later tables without their own unit inherit."""
     context_text = " ".join(t for t in recent if len(t) <= CAPTION_CHARS)
+    printed = table
+    table = clean_ocr_table(table) if table.ocr else table
     table_reading = read_table(table, context_text)
     unit = 1.0
     checks = []
@@ -112,12 +114,12 @@ def _read_table(
         checks = check_table(lines, set(table.section_rows), unit, carried)
         reading.last_financial = (table, table_reading.header_rows, lines)
     elif table_reading.kind in ("text", "other"):
-        reading.candidates.extend(table_candidates(table, tracker))
+        reading.candidates.extend(table_candidates(printed, tracker))
     reading.tables.append(
         ClassifiedTable(
             page=table.page,
             kind=table_reading.kind,
-            rows=table.rows,
+            rows=printed.rows,
             header_rows=table_reading.header_rows,
             unit=unit,
             columns=[table_reading.meanings[c].header for c in sorted(table_reading.meanings)],

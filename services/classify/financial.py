@@ -18,7 +18,7 @@ from shared.documents import Amount, FinancialLine, Table
 from shared.iv3 import normalise_taakveld, taakveld_name
 from shared.numbers import is_blank_amount, parse_number
 
-__all__ = ["TableReading", "extract_lines", "read_table"]
+__all__ = ["TableReading", "clean_ocr_table", "extract_lines", "read_table"]
 
 _TOTAL = re.compile(r"^(?:sub)?totaa?l|\b(?:totaal|subtotaal|saldo|resultaat|generaal)\b")
 _MONEY_WORDS = re.compile(
@@ -48,6 +48,27 @@ class TableReading:
     unit: float | None
 
 
+_OCR_EDGE = " \t;:,.“”\"'‘’`_«»!¦/\\"
+_OCR_JUNK_TOKEN = re.compile(r"^[^\w\d]*[^\W\d]{0,3}[^\w\d]*$")
+OCR_ODD_SHARE = 0.3
+
+
+def _clean_ocr_cell(cell: str) -> str:
+    """Scanner and OCR debris around a cell: rule fragments, stray quotes, trailing letters."""
+    text = cell.replace("|", " ").strip(_OCR_EDGE)
+    tokens = [t.strip(_OCR_EDGE) for t in text.split()]
+    numbers = [t for t in tokens if t and (_is_amount_cell(t) or is_blank_amount(t))]
+    if numbers and all(t in numbers or not t or _OCR_JUNK_TOKEN.match(t) for t in tokens):
+        return " ".join(numbers)
+    return text
+
+
+def clean_ocr_table(table: Table) -> Table:
+    """The table with OCR debris removed from its cells, for reading amounts only."""
+    rows = [[_clean_ocr_cell(c) for c in row] for row in table.rows]
+    return table.model_copy(update={"rows": rows})
+
+
 def _is_amount_cell(cell: str) -> bool:
     parsed = parse_number(cell)
     return parsed is not None and not parsed.is_percentage
@@ -66,9 +87,13 @@ def _merged_amounts(cell: str) -> bool:
 def _header_rows(table: Table) -> int:
     """The extractor's header rows, extended over leading rows that hold no amounts."""
     count = table.header_rows
+    if not any(_is_amount_cell(c) and not _is_year(c) for r in table.rows for c in r[1:]):
+        return count
     while count < len(table.rows):
         row = table.rows[count]
-        amounts = [c for c in row[1:] if _is_amount_cell(c) and not _is_year(c)]
+        amounts = [
+            c for c in row[1:] if (_is_amount_cell(c) and not _is_year(c)) or _merged_amounts(c)
+        ]
         if amounts or (
             count > 0 and row and row[0].strip() and not any(c.strip() for c in row[1:])
         ):
@@ -143,7 +168,8 @@ def read_table(table: Table, context_text: str = "") -> TableReading:
     label_columns = [c for c in range(first_amount) if c not in amount_columns]
     header_text = " ".join(" ".join(r) for r in rows[:header_rows])
     norm_header = normalise(f"{table.caption} {header_text}")
-    unit = find_unit(table.caption, header_text, context_text)
+    wordy_rows = [" ".join(r) for r in rows if not any(_is_amount_cell(c) for c in r[1:])]
+    unit = find_unit(table.caption, header_text, context_text, *wordy_rows)
     labels = [normalise(" ".join(r[c] for c in label_columns if c < len(r))) for r in body]
     labels = [lab for lab in labels if lab]
     indicator_labels = sum(1 for lab in labels if _INDICATOR_LABEL.search(lab))
@@ -158,7 +184,7 @@ def read_table(table: Table, context_text: str = "") -> TableReading:
         kind = "text" if any(filled) else "other"
     elif (
         percentages > 0.05 * max(amounts + percentages, 1)
-        or odd > 0.1 * max(amounts, 1)
+        or odd > (OCR_ODD_SHARE if table.ocr else 0.1) * max(amounts, 1)
         or (labels and indicator_labels >= 0.25 * len(labels))
         or (_INDICATOR_WORDS.search(norm_header) and unit is None)
     ):

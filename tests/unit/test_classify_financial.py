@@ -119,3 +119,40 @@ def test_repeated_header_rows_are_skipped() -> None:
     ]
     assert doc.financial_lines[-1].taakveld == "6.1"
     assert all(check.passed for check in doc.tables[0].checks)
+
+
+def test_rows_that_lost_their_line_break_are_split() -> None:
+    rows = [
+        ["Taakveld", "Begroting 2019", "Rekening 2019"],
+        ["6.71 Maatwerkdienstverlening 18+ 6.72 Maatwerkdienstverlening 18-", "1.213 -", "1.564 -"],
+        ["6.81 Geëscaleerde zorg 18+", "-", "1.738"],
+    ]
+    doc = classify(DocBuilder().text("(bedragen x € 1.000)").table(rows).build(), "test")
+    lines = [(line.label, line.taakveld, line.amounts_eur) for line in doc.financial_lines]
+    assert lines == [
+        ("6.71 Maatwerkdienstverlening 18+", "6.71", [1213000.0, 1564000.0]),
+        ("6.81 Geëscaleerde zorg 18+", "6.81", [1738000.0]),
+    ]
+
+
+def test_ocr_debris_around_amounts() -> None:
+    rows = [
+        ["Taakveld", "Begroting 2019", "Rekening 2019"],
+        [": 6.1 Samenkracht en burgerparticipatie", "Ì 12.075", "11.140 ,"],
+        ["6.3 Inkomensregelingen", "“51.913 | OE", "; 49.933"],
+    ]
+    builder = DocBuilder().text("(bedragen x € 1.000)").table(rows)
+    builder.tables[-1].ocr = True
+    doc = classify(builder.build(), "test")
+    assert [(line.taakveld, line.amounts_eur) for line in doc.financial_lines] == [
+        ("6.1", [12075000.0, 11140000.0]),
+        ("6.3", [51913000.0, 49933000.0]),
+    ]
+    assert doc.tables[0].rows == rows
+
+
+def test_text_tables_keep_their_header_rows() -> None:
+    rows = [["Activiteit", "Resultaat"], ["Inzet handhavers", "Minder fraude"]]
+    doc = classify(DocBuilder().table(rows).build(), "test")
+    assert doc.tables[0].kind == "text"
+    assert doc.tables[0].header_rows == 1
