@@ -7,6 +7,7 @@ financial lines with their arithmetic checks. No I/O beyond the packaged model w
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from services.classify.checks import check_table
@@ -34,6 +35,8 @@ from shared.documents import (
 
 __all__ = ["Reading", "classify", "read_document"]
 
+# A table-of-contents entry: title, dot leader, page number. Not a paragraph of the report.
+_TOC_ENTRY = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\s*$")
 CAPTION_REACH = 2
 CAPTION_CHARS = 200
 
@@ -63,7 +66,7 @@ def read_document(doc: ExtractedDocument) -> Reading:
     for item in items:
         if isinstance(item, TextBlock):
             text = " ".join(item.text.split())
-            if not text:
+            if not text or _TOC_ENTRY.search(text):
                 continue
             heading = by_seq.get(item.seq)
             if heading is not None:

@@ -76,13 +76,13 @@ SECTION_CUES: list[tuple[re.Pattern[str], Context, bool]] = [
         "resultaat",
         False,
     ),
-    (re.compile(r"^(?:behaalde |beoogde )?resultaten\b"), "resultaat", False),
+    (re.compile(r"^(?:behaalde |beoogde )?resultaten\b"), "resultaat", True),
     (
         re.compile(
             r"^(?:activiteiten|prestaties|uitgevoerde activiteiten|geplande activiteiten)\b"
         ),
         "activiteit",
-        False,
+        True,
     ),
     (
         re.compile(

@@ -168,31 +168,50 @@ def _pairs(examples: list[Example], model: LexicalModel | None) -> list[tuple[st
     return out
 
 
+def _model_pairs(examples: list[Example], model: LexicalModel | None) -> list[tuple[str, str]]:
+    """The model's own label for every paragraph, cues given to it only as features."""
+    out: list[tuple[str, str]] = []
+    for example in examples:
+        candidate = example.candidate
+        predicted = "overig"
+        if model is not None:
+            context = candidate.model_context()
+            predicted = model.predict(candidate.text, context, candidate.kind)[0]
+        out.append((predicted if predicted in example.allowed else example.label, predicted))
+    return out
+
+
 def leave_one_report_out(examples: list[Example]) -> dict[str, dict[str, float]]:
-    """Pipeline labels (cues + model) on each held-out report, next to cues alone."""
+    """Pipeline labels (cues + model) on each held-out report, next to cues alone and the
+    model alone."""
     reports = sorted({e.report for e in examples})
     result: dict[str, dict[str, float]] = {}
     pooled_model: list[tuple[str, str]] = []
     pooled_cues: list[tuple[str, str]] = []
+    pooled_alone: list[tuple[str, str]] = []
     for report in reports:
         train = [e for e in examples if e.report != report]
         test = [e for e in examples if e.report == report]
         model = fit(train) if len({e.label for e in train}) > 1 else None
         with_model = _pairs(test, model)
         cues_only = _pairs(test, None)
+        alone = _model_pairs(test, model)
         pooled_model += with_model
         pooled_cues += cues_only
+        pooled_alone += alone
         result[report] = {
             "n": len(test),
             "macro_f1": _macro_f1(with_model),
             "accuracy": sum(t == p for t, p in with_model) / max(len(with_model), 1),
             "cues_only_macro_f1": _macro_f1(cues_only),
+            "model_alone_macro_f1": _macro_f1(alone),
         }
     result["pooled"] = {
         "n": len(pooled_model),
         "macro_f1": _macro_f1(pooled_model),
         "accuracy": sum(t == p for t, p in pooled_model) / max(len(pooled_model), 1),
         "cues_only_macro_f1": _macro_f1(pooled_cues),
+        "model_alone_macro_f1": _macro_f1(pooled_alone),
     }
     return result
 
@@ -226,7 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     for report, s in scores.items():
         print(
             f"  {report:<40} n={int(s['n']):4d}  macro-F1 {s['macro_f1']:.3f}  "
-            f"accuracy {s['accuracy']:.3f}  (cues only: macro-F1 {s['cues_only_macro_f1']:.3f})"
+            f"accuracy {s['accuracy']:.3f}  (cues only {s['cues_only_macro_f1']:.3f}, "
+            f"model alone {s['model_alone_macro_f1']:.3f})"
         )
     model = fit(examples)
     args.out.write_text(_dump(model), "utf-8")
