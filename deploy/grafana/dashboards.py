@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,8 @@ from grafana_foundation_sdk.models.dashboard import (
     Threshold,
     ThresholdsMode,
 )
+
+from deploy.grafana.queries import panels
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "dashboards"
@@ -362,33 +363,6 @@ def render(name: str) -> str:
     for number, panel in enumerate(panels(dashboard), start=1):
         panel["id"] = number
     return json.dumps(dashboard, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def panels(dashboard: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    for panel in dashboard.get("panels", []):
-        yield panel
-        yield from panel.get("panels", [])
-
-
-def promql_expressions(directory: Path = OUTPUT) -> dict[str, list[str]]:
-    """Every panel's PromQL, keyed "dashboard/panel title", as Grafana will send it.
-
-    Read from the generated JSON rather than from this module, so a test exercises exactly
-    what Grafana provisions.
-    """
-    found: dict[str, list[str]] = {}
-    for path in sorted(directory.glob("*.json")):
-        dashboard = json.loads(path.read_text())
-        for panel in panels(dashboard):
-            exprs = [t["expr"] for t in panel.get("targets", []) if t.get("expr")]
-            if exprs:
-                found[f"{path.stem}/{panel['title']}"] = exprs
-    return found
-
-
-def expand_macros(expr: str, *, rate_interval: str = "1m", time_range: str = "1h") -> str:
-    """Replace Grafana's macros so an expression can be sent to Prometheus directly."""
-    return expr.replace("$__rate_interval", rate_interval).replace("$__range", time_range)
 
 
 def main(argv: list[str] | None = None) -> int:
