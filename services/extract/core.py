@@ -17,8 +17,8 @@ from shared.documents import ExtractedDocument, PageInfo, Table, TextBlock
 
 from .errors import CorruptDocument, DocumentTooLarge, EncryptedDocument, TooManyPages
 from .furniture import find_furniture
-from .grid import drawing_segments, find_grids
-from .layout import Line, inside
+from .grid import Grid, drawing_segments, find_grids
+from .layout import Line, Word, inside
 from .limits import ExtractLimits
 from .ocr import OcrBudget, needs_ocr, ocr_page
 from .paragraphs import body_size, build_blocks, to_text_block, typical_gap
@@ -137,23 +137,25 @@ def _analyse_page(
     )
     textpage = page.get_textpage(flags=TEXT_FLAGS)
     lines = read_lines(page, textpage, number, ocr=False)
-    grids = []
+    grids: list[Grid] = []
     ocred = False
+    table_words: list[Word] = []
     if needs_ocr(page, lines) and budget.take():
-        lines, grids = ocr_page(page, number, limits)
+        lines, grids, table_words = ocr_page(page, number, limits, limits.tables)
         ocred = info.ocr = True
     elif limits.tables:
         grids = find_grids(*drawing_segments(page))
-    info.has_text = bool(lines)
+    info.has_text = bool(lines) or bool(table_words)
     result = PageResult(info)
-    words = [w for ln in lines for w in ln.words]
+    words = table_words if ocred else [w for ln in lines for w in ln.words]
     for grid in grids if limits.tables else []:
         inner = [w for w in words if inside(w.xc, w.yc, grid.bbox)]
         table = fill_grid(grid, inner, number, ocred)
         if table is not None:
             result.tables.append(table)
     lines = [ln for ln in lines if not any(_line_in(ln, t) for t in result.tables)]
-    if limits.tables:
+    if limits.tables and not ocred:
+        # OCR lines carry stray rule fragments and split words, which fake column gutters
         found, lines = find_whitespace_tables(lines, number, ocred, rect.height)
         result.tables.extend(found)
     for t in result.tables:
@@ -242,7 +244,7 @@ def _to_table(draft: TableDraft, seq: int) -> Table:
         seq=seq,
         page=draft.page,
         pages=draft.pages,
-        bbox=tuple(round(v, 2) for v in draft.bbox),  # type: ignore[arg-type]
+        bbox=tuple(round(v, 2) for v in draft.bbox),
         rows=draft.rows,
         header_rows=draft.header_rows,
         section_rows=draft.section_rows,

@@ -107,12 +107,15 @@ def _merge(segs: list[Segment]) -> list[Segment]:
 
 
 def _cluster(values: list[float], tol: float) -> list[float]:
-    out: list[float] = []
+    """Positions closer than `tol` to their neighbour are one line (a double or slightly
+    skewed rule); each line is represented by its median position."""
+    groups: list[list[float]] = []
     for v in sorted(values):
-        if out and v - out[-1] <= tol:
-            continue
-        out.append(v)
-    return out
+        if groups and v - groups[-1][-1] <= tol:
+            groups[-1].append(v)
+        else:
+            groups.append([v])
+    return [g[len(g) // 2] for g in groups]
 
 
 def find_grids(hsegs: list[Segment], vsegs: list[Segment]) -> list[Grid]:

@@ -8,6 +8,7 @@ set in the same body style and is not a new list item.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
@@ -45,7 +46,7 @@ def body_size(lines: list[Line]) -> float:
 def typical_gap(items: list[Line]) -> float:
     gaps = [
         b.y0 - a.y1
-        for a, b in zip(items, items[1:], strict=False)
+        for a, b in itertools.pairwise(items)
         if a.page == b.page
         and b.y0 >= a.y0
         and abs(a.size - b.size) < 0.6
@@ -146,7 +147,7 @@ def to_text_block(draft: BlockDraft, seq: int) -> TextBlock:
         page=first_page,
         kind="list_item" if draft.kind == "list_item" else "text",
         text=clean_text(text),
-        bbox=tuple(round(v, 2) for v in union([ln.bbox for ln in on_first])),  # type: ignore[arg-type]
+        bbox=tuple(round(v, 2) for v in union([ln.bbox for ln in on_first])),
         font=style.font,
         size=style.size,
         bold=style.bold,

@@ -36,7 +36,7 @@ def _span(raw: dict[str, Any]) -> Span:
         size=round(float(raw.get("size", 0.0)), 2),
         bold=bool(flags & pymupdf.TEXT_FONT_BOLD) or "bold" in lower or "black" in lower,
         italic=bool(flags & pymupdf.TEXT_FONT_ITALIC) or "italic" in lower or "oblique" in lower,
-        bbox=tuple(round(float(v), 2) for v in raw["bbox"]),  # type: ignore[arg-type]
+        bbox=tuple(round(float(v), 2) for v in raw["bbox"]),
     )
 
 

@@ -1,0 +1,89 @@
+"""Hostile and broken inputs end as corpus/bad/README.md says, in a sandboxed child."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from services.extract.errors import (
+    CorruptDocument,
+    EmptyDocument,
+    EncryptedDocument,
+    ExtractionError,
+    ExtractionMemoryExceeded,
+    ExtractionTimeout,
+    NotAPdf,
+    TooManyPages,
+)
+from services.extract.limits import ExtractLimits
+from services.extract.sandbox import extract_in_sandbox
+
+BAD = Path(__file__).parents[2] / ".." / "shared" / "corpus" / "bad"
+
+EXPECTED: dict[str, type[ExtractionError] | None] = {
+    "empty.pdf": EmptyDocument,
+    "not-a-pdf.pdf": NotAPdf,
+    "png-renamed.pdf": NotAPdf,
+    "encrypted.pdf": EncryptedDocument,
+    "blank-5000-pages.pdf": TooManyPages,
+    "truncated.pdf": CorruptDocument,
+    "long-text-run.pdf": None,
+    "javascript.pdf": None,
+    "broken-xref.pdf": None,
+    "blank-page.pdf": None,
+}
+
+
+@pytest.mark.skipif(not BAD.is_dir(), reason="corpus not present")
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_input_ends_typed_or_valid_within_30s(name: str) -> None:
+    data = (BAD / name).read_bytes()
+    start = time.monotonic()
+    expected = EXPECTED[name]
+    if expected is not None:
+        with pytest.raises(expected):
+            extract_in_sandbox(data, name, name)
+    else:
+        doc = extract_in_sandbox(data, name, name)
+        assert doc.page_count >= 1
+        if name == "javascript.pdf":
+            assert doc.active_content and doc.blocks
+        if name == "broken-xref.pdf":
+            assert doc.repaired and doc.warnings
+        if name == "blank-page.pdf":
+            assert not doc.blocks and not doc.tables and doc.warnings
+        if name == "long-text-run.pdf":
+            assert len(doc.blocks) == 1 and len(doc.blocks[0].text) > 1_000_000
+    assert time.monotonic() - start < 30
+
+
+def test_png_is_named() -> None:
+    with pytest.raises(NotAPdf) as info:
+        extract_in_sandbox(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "png")
+    assert "PNG" in str(info.value)
+
+
+def _simple_pdf() -> bytes:
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "Een korte tekst.")
+    data: bytes = doc.tobytes()
+    return data
+
+
+def test_result_round_trips_through_the_child() -> None:
+    doc = extract_in_sandbox(_simple_pdf(), "ok", "ok.pdf")
+    assert [b.text for b in doc.blocks] == ["Een korte tekst."]
+    assert doc.filename == "ok.pdf"
+
+
+def test_wall_clock_limit_kills_the_child() -> None:
+    with pytest.raises(ExtractionTimeout):
+        extract_in_sandbox(_simple_pdf(), "slow", limits=ExtractLimits(wall_seconds=0.01))
+
+
+def test_memory_limit_is_a_typed_error() -> None:
+    with pytest.raises((ExtractionMemoryExceeded, CorruptDocument)):
+        extract_in_sandbox(_simple_pdf(), "mem", limits=ExtractLimits(memory_mib=40))
