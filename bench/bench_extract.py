@@ -88,8 +88,9 @@ def main(argv: list[str] | None = None) -> int:
             cwd=Path(__file__).resolve().parents[1],
         )
     pages, seconds, peak, blocks, tables = result.stdout.split()
+    rate = int(pages) / float(seconds)
     print(
-        f"{pages}-page document: {float(seconds):.1f} s ({int(pages) / float(seconds):.1f} pages/s),"
+        f"{pages}-page document: {float(seconds):.1f} s ({rate:.1f} pages/s),"
         f" peak RSS {float(peak):.0f} MiB, {blocks} blocks, {tables} tables"
     )
     return 0
