@@ -2,5 +2,6 @@ from services.extract.app import create_app
 from shared.service import serve
 from shared.settings import ExtractSettings
 
-settings = ExtractSettings()
-serve(create_app(settings), settings)
+if __name__ == "__main__":
+    settings = ExtractSettings()
+    serve(create_app(settings), settings)

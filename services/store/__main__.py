@@ -2,5 +2,6 @@ from services.store.app import create_app
 from shared.service import serve
 from shared.settings import StoreSettings
 
-settings = StoreSettings()
-serve(create_app(settings), settings)
+if __name__ == "__main__":
+    settings = StoreSettings()
+    serve(create_app(settings), settings)
