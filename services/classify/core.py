@@ -37,6 +37,7 @@ __all__ = ["Reading", "classify", "read_document"]
 
 # A table-of-contents entry: title, dot leader, page number. Not a paragraph of the report.
 _TOC_ENTRY = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\s*$")
+TOC_ENTRY_CHARS = 300
 CAPTION_REACH = 2
 CAPTION_CHARS = 200
 
@@ -66,7 +67,7 @@ def read_document(doc: ExtractedDocument) -> Reading:
     for item in items:
         if isinstance(item, TextBlock):
             text = " ".join(item.text.split())
-            if not text or _TOC_ENTRY.search(text):
+            if not text or (len(text) <= TOC_ENTRY_CHARS and _TOC_ENTRY.search(text)):
                 continue
             heading = by_seq.get(item.seq)
             if heading is not None:

@@ -14,12 +14,12 @@ from typing import Literal
 Context = Literal["activiteit", "resultaat", "toelichting", "kosten", "overig"]
 
 _WE = r"(?:we|wij|u|je)"
+_COMBINING = re.compile(r"[\u0300-\u036f]")
 
 
 def normalise(text: str) -> str:
     """Lower-case, accents stripped, whitespace collapsed: the form cues are matched on."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     return " ".join(text.casefold().replace("’", "'").split())
 
 

@@ -37,6 +37,9 @@ _MUNICIPALITY = re.compile(r"\bgemeente\s+([^\W\d][\w'\-]*(?:\s+[^\W\d][\w'\-/]*
 _NOT_A_NAME = re.compile(
     r"^(?:\d|jaar|begroting|programma|raad|college|in|is|heeft|wordt|en|met)", re.I
 )
+# The cover is read from the first blocks of the first pages, each cut short: a title is short.
+COVER_BLOCKS = 40
+COVER_CHARS = 400
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 
 
@@ -47,13 +50,13 @@ def _cased(name: str) -> str:
 
 
 def _title_blocks(doc: ExtractedDocument) -> list[TextBlock]:
-    first_pages = sorted({b.page for b in doc.blocks})[:2]
+    first_pages = sorted({b.page for b in doc.blocks[: COVER_BLOCKS * 4]})[:2]
     return [b for b in doc.blocks if b.page in first_pages]
 
 
 def document_info(doc: ExtractedDocument) -> DocumentInfo:
-    blocks = _title_blocks(doc)
-    texts = [" ".join(b.text.split()) for b in blocks]
+    blocks = _title_blocks(doc)[:COVER_BLOCKS]
+    texts = [" ".join(b.text[:COVER_CHARS].split()) for b in blocks]
     meta = " ".join(
         v
         for k, v in doc.metadata.items()
@@ -62,7 +65,7 @@ def document_info(doc: ExtractedDocument) -> DocumentInfo:
     ordered = sorted(blocks, key=lambda b: (-b.size, b.seq))
     title = ""
     for block in ordered:
-        text = " ".join(block.text.split())
+        text = " ".join(block.text[:COVER_CHARS].split())
         if _TYPE_WORD.search(text) and len(text) < 120:
             title = re.sub(r"^gemeente\s+\S+\s*", "", text, flags=re.IGNORECASE) or text
             break
@@ -83,7 +86,8 @@ def document_info(doc: ExtractedDocument) -> DocumentInfo:
     norm = normalise(title or haystack)
     document_type = next((t for p, t in _TYPES if p.search(norm)), "")
     if not document_type:
-        document_type = next((t for p, t in _TYPES if p.search(normalise(haystack))), "")
+        norm_haystack = normalise(haystack)
+        document_type = next((t for p, t in _TYPES if p.search(norm_haystack)), "")
     years = _YEAR.findall(title) or _YEAR.findall(haystack)
     year = int(years[0]) if years else None
     return DocumentInfo(
