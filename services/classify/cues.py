@@ -112,6 +112,12 @@ INLINE_CUES: list[tuple[re.Pattern[str], Context]] = [
     ),
 ]
 
+# An amount with a word of deviation: the language of a financial explanation.
+DEVIATION_TEXT = re.compile(
+    r"(?=.*(?:€|\beuro\b)\s?\d)(?=.*\b(?:voordeel|nadeel|overschrijding|onderschrijding|"
+    r"bijgesteld|bijstelling|hogere|lagere|afwijking|incidenteel|structureel)\b)"
+)
+
 TABLE_INTRO = re.compile(
     r"(?:onderstaande|volgende|navolgende|deze) (?:tabel|overzicht|staat|beeld)|"
     r"\bals volgt\b|\bin de tabel\b|\bhet volgende beeld\b|\bwordt? (?:hieronder )?toegelicht\s*:?$"

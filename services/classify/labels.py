@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from services.classify.cues import (
+    DEVIATION_TEXT,
     TABLE_INTRO,
     Context,
     column_context,
@@ -34,6 +35,7 @@ __all__ = [
 # The model overrides the structural default only when it is this sure: trained on few reports,
 # it is less reliable than the document's own structure.
 MODEL_OVERRIDE = 0.9
+DEVIATION_CHARS = 2000
 
 ParagraphKind = Literal["paragraph", "list_item", "table_cell"]
 LABELS: tuple[Label, ...] = ("activiteit", "resultaat", "toelichting", "overig")
@@ -170,6 +172,8 @@ def label_candidate(candidate: Candidate, model: LexicalModel | None) -> tuple[L
     evidence = "no cue"
     if context is not None and context != "overig":
         default, evidence = _CONTEXT_LABEL[context], f"heading: {heading}"
+    elif DEVIATION_TEXT.search(normalise(text[:DEVIATION_CHARS])):
+        default, evidence = "toelichting", "an amount with a deviation (voordeel, nadeel, ...)"
     if model is not None:
         predicted, prob, strongest = model.predict(text, candidate.model_context(), candidate.kind)
         label = next((lab for lab in LABELS if lab == predicted), default)

@@ -78,9 +78,23 @@ def _style_key(block: TextBlock) -> tuple[float, bool, bool]:
     return (round(block.size * 2) / 2, block.bold, block.italic)
 
 
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _wordy(text: str, ocr: bool) -> bool:
+    """Enough real words to be a title; OCR turns specks and rules into short letter runs."""
+    words = _WORD.findall(text)
+    letters = sum(ch.isalpha() for ch in text)
+    if not words or letters < 0.5 * len(text.replace(" ", "")):
+        return False
+    return not ocr or len(words) >= 2 or len(words[0]) >= 6
+
+
 def _looks_like_heading(block: TextBlock, body: BodyStyle) -> bool:
     text = block.text.strip()
     if not text or len(text) > MAX_HEADING_CHARS or block.kind == "list_item":
+        return False
+    if not _wordy(text, block.ocr):
         return False
     if question_context(text) is not None and len(text) < 90:
         return True

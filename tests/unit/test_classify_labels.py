@@ -126,3 +126,19 @@ def test_headings_are_not_paragraphs_and_evidence_is_given() -> None:
     paragraph = next(p for p in doc.paragraphs if p.text == "De wachttijd is gehalveerd.")
     assert "Wat hebben we bereikt?" in paragraph.evidence
     assert 0.0 <= paragraph.confidence <= 1.0
+
+
+def test_amount_with_deviation_reads_as_explanation_without_heading() -> None:
+    text = "Het budget voor jeugdhulp is met € 400.000 naar beneden bijgesteld (voordeel)."
+    labels = _labels(DocBuilder().text(text).text("De gemeente werkt samen in de regio."))
+    assert labels[text] == "toelichting"
+    assert labels["De gemeente werkt samen in de regio."] == "overig"
+
+
+def test_ocr_specks_are_not_headings() -> None:
+    builder = DocBuilder().heading("Wat hebben we bereikt?").text("Meer mensen aan het werk.")
+    builder.heading("EC", size=30, bold=False)
+    builder.blocks[-1].ocr = True
+    builder.text("Minder mensen in de bijstand.")
+    labels = _labels(builder)
+    assert labels["Minder mensen in de bijstand."] == "resultaat"
