@@ -198,7 +198,8 @@ def _saldo_columns(lines: list[FinancialLine], unit: float) -> list[Check]:
             Check(
                 name=f"saldo columns: {group}".strip(),
                 passed=not bad,
-                detail="; ".join(bad[:5]) or f"saldo = baten - lasten on {len(lines)} lines",
+                detail="; ".join(bad[:5])
+                or f"saldo = baten {'+' if lasten_negative else '-'} lasten on {len(lines)} lines",
             )
         )
     return checks

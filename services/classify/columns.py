@@ -105,7 +105,8 @@ def column_headers(rows: list[list[str]], header_rows: int, width: int) -> list[
 def describe_column(header: str, group: str) -> ColumnMeaning:
     norm = normalise(header)
     measure = next((m for p, m in _MEASURES if p.search(norm)), "")
-    kind = next((k for p, k in _KINDS if p.search(norm)), "")
+    found = [(m.start(), k) for p, k in _KINDS if (m := p.search(norm))]
+    kind = min(found)[1] if found else ""
     years = _YEAR.findall(norm)
     year = int(years[-1]) if years else None
     return ColumnMeaning(header=header, measure=measure, kind=kind, year=year, group=group)

@@ -151,26 +151,31 @@ def _ocr_level(text: str, deepest: int) -> int:
 
 
 def build_tree(headings: list[Heading], last_page: int) -> list[Section]:
-    """Nest headings by level; each section runs until the next one at its level or above."""
+    """Nest headings by typographic rank; each section runs until the next one at its rank or
+    above. A section's level is its depth in the tree, so a cover title set in a larger font
+    than any heading does not push every real heading one level down."""
     roots: list[Section] = []
     stack: list[Section] = []
+    ranks: list[int] = []
     for heading in headings:
+        while stack and ranks[-1] >= heading.level:
+            closed = stack.pop()
+            ranks.pop()
+            closed.page_end = max(closed.page_start, heading.page)
         section = Section(
             title=heading.text,
-            level=heading.level,
+            level=len(stack) + 1,
             kind=heading.kind,
             number=heading.number,
             page_start=heading.page,
             page_end=heading.page,
         )
-        while stack and stack[-1].level >= heading.level:
-            closed = stack.pop()
-            closed.page_end = max(closed.page_start, heading.page)
         if stack:
             stack[-1].children.append(section)
         else:
             roots.append(section)
         stack.append(section)
+        ranks.append(heading.level)
     for section in stack:
         section.page_end = max(section.page_start, last_page)
     _close_parents(roots)
