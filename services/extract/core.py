@@ -18,7 +18,7 @@ from shared.documents import ExtractedDocument, PageInfo, Table, TextBlock
 from .errors import CorruptDocument, DocumentTooLarge, EncryptedDocument, TooManyPages
 from .furniture import find_furniture
 from .grid import Grid, drawing_segments, find_grids
-from .layout import Line, Word, inside
+from .layout import Line, inside
 from .limits import ExtractLimits
 from .ocr import OcrBudget, needs_ocr, ocr_page
 from .paragraphs import body_size, build_blocks, to_text_block, typical_gap
@@ -139,15 +139,14 @@ def _analyse_page(
     lines = read_lines(page, textpage, number, ocr=False)
     grids: list[Grid] = []
     ocred = False
-    table_words: list[Word] = []
+    result = PageResult(info)
     if needs_ocr(page, lines) and budget.take():
-        lines, grids, table_words = ocr_page(page, number, limits, limits.tables)
+        lines, result.tables = ocr_page(page, number, limits, limits.tables)
         ocred = info.ocr = True
     elif limits.tables:
         grids = find_grids(*drawing_segments(page))
-    info.has_text = bool(lines) or bool(table_words)
-    result = PageResult(info)
-    words = table_words if ocred else [w for ln in lines for w in ln.words]
+    info.has_text = bool(lines) or bool(result.tables)
+    words = [w for ln in lines for w in ln.words]
     for grid in grids if limits.tables else []:
         inner = [w for w in words if inside(w.xc, w.yc, grid.bbox)]
         table = fill_grid(grid, inner, number, ocred)

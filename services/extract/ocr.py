@@ -11,6 +11,7 @@ painted out; its words replace the page OCR's words inside the table.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,7 @@ from shared.documents import BBox
 from .grid import Grid, Segment, find_grids
 from .layout import Line, Word, inside
 from .limits import ExtractLimits
+from .tables import TableDraft, fill_grid, is_amount
 from .text import TEXT_FLAGS, read_lines
 
 _MIN_CHARS = 20
@@ -66,10 +68,49 @@ def needs_ocr(page: pymupdf.Page, lines: list[Line]) -> bool:
     return False
 
 
-def _gray(page: pymupdf.Page, dpi: int, clip: pymupdf.Rect | None = None) -> npt.NDArray[np.uint8]:
-    pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, clip=clip, alpha=False)
+@dataclass(slots=True)
+class _Render:
+    """A page image rendered straightened: pixel (c, r) is point
+    ((c + ox) * 72 / dpi, (r + oy) * 72 / dpi) of the deskewed page frame."""
+
+    gray: npt.NDArray[np.uint8]
+    dpi: int
+    ox: int
+    oy: int
+
+    @property
+    def scale(self) -> float:
+        return 72.0 / self.dpi
+
+
+def _render(page: pymupdf.Page, dpi: int, angle: float) -> _Render:
+    matrix = pymupdf.Matrix(dpi / 72, dpi / 72).prerotate(angle)
+    pix = page.get_pixmap(matrix=matrix, colorspace=pymupdf.csGRAY, alpha=False)
     arr = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)
-    return arr[:, : pix.width]
+    return _Render(arr[:, : pix.width], dpi, pix.x, pix.y)
+
+
+def estimate_skew(gray: npt.NDArray[np.uint8]) -> float:
+    """Rotation in degrees that makes text lines and rules horizontal (projection profiles:
+    the angle at which dark pixels pile up in the fewest rows)."""
+    mask = (gray < _DARK).astype(np.float32)
+    height, width = mask.shape
+    strips = 32
+    strip_w = max(width // strips, 1)
+    profiles = [mask[:, i * strip_w : (i + 1) * strip_w].sum(axis=1) for i in range(strips)]
+    centres = (np.arange(strips) + 0.5) * strip_w
+    pad = int(width * np.tan(np.radians(2.0))) + 2
+    best_angle, best_score = 0.0, -1.0
+    for angle in np.arange(-1.5, 1.5001, 0.05):
+        tan = np.tan(np.radians(angle))
+        total = np.zeros(height + 2 * pad, dtype=np.float32)
+        for centre, profile in zip(centres, profiles, strict=True):
+            shift = int(np.rint(centre * tan)) + pad
+            total[shift : shift + height] += profile
+        score = float(np.square(total).sum())
+        if score > best_score:
+            best_angle, best_score = float(angle), score
+    return best_angle
 
 
 def _runs(mask: Mask, min_len: int) -> list[tuple[int, int, int]]:
@@ -85,19 +126,20 @@ def _runs(mask: Mask, min_len: int) -> list[tuple[int, int, int]]:
     ]
 
 
-def image_segments(page: pymupdf.Page) -> tuple[list[Segment], list[Segment]]:
-    """Horizontal and vertical rules seen in the rendered page, in page coordinates."""
-    gray = _gray(page, _RULE_DPI)
-    mask = gray < _DARK
-    # bridge one-pixel breaks of a faint or slightly skewed rule
+def image_segments(render: _Render) -> tuple[list[Segment], list[Segment]]:
+    """Horizontal and vertical rules seen in the straightened image, in its frame."""
+    mask = render.gray < _DARK
+    # bridge one-pixel breaks of a faint rule
     mask_h = mask.copy()
     mask_h[:, 1:] |= mask[:, :-1]
     mask_v = mask.copy()
     mask_v[1:, :] |= mask[:-1, :]
-    scale = 72.0 / _RULE_DPI
-    min_len = int(_MIN_RULE_PT / scale)
-    hsegs = [((r + 0.5) * scale, a * scale, b * scale) for r, a, b in _runs(mask_h, min_len)]
-    vsegs = [((c + 0.5) * scale, a * scale, b * scale) for c, a, b in _runs(mask_v.T, min_len)]
+    k, ox, oy = render.scale, render.ox, render.oy
+    min_len = int(_MIN_RULE_PT / k)
+    hsegs = [((r + oy + 0.5) * k, (a + ox) * k, (b + ox) * k) for r, a, b in _runs(mask_h, min_len)]
+    vsegs = [
+        ((c + ox + 0.5) * k, (a + oy) * k, (b + oy) * k) for c, a, b in _runs(mask_v.T, min_len)
+    ]
     return hsegs, _attached(vsegs, hsegs)
 
 
@@ -130,29 +172,44 @@ def _erase_rules(gray: npt.NDArray[np.uint8], scale: float) -> npt.NDArray[np.ui
     return img
 
 
-def ocr_region_words(page: pymupdf.Page, rect: BBox, limits: ExtractLimits) -> list[Word]:
-    """Words of one page region, OCRed on their own at high resolution without rules."""
-    clip = pymupdf.Rect(rect) & page.rect
-    if clip.is_empty:
+def ocr_region_words(render: _Render, grid: Grid, language: str) -> list[Word]:
+    """Words of one table of the straightened image, OCRed on their own without rules."""
+    rect = grid.bbox
+    k = render.scale
+    height, width = render.gray.shape
+    c0 = max(int(rect[0] / k) - render.ox, 0)
+    r0 = max(int(rect[1] / k) - render.oy, 0)
+    c1 = min(int(rect[2] / k) - render.ox + 1, width)
+    r1 = min(int(rect[3] / k) - render.oy + 1, height)
+    if c1 - c0 < 8 or r1 - r0 < 8:
         return []
-    dpi = limits.ocr_cell_dpi
-    gray = _erase_rules(_gray(page, dpi, clip), 72.0 / dpi)
-    height, width = gray.shape
-    pix = pymupdf.Pixmap(pymupdf.csGRAY, width, height, np.ascontiguousarray(gray).tobytes(), 0)
-    pix.set_dpi(dpi, dpi)
-    pdf = pix.pdfocr_tobytes(language=limits.ocr_language)
+    crop = _erase_rules(render.gray[r0:r1, c0:c1], k)
+    band = max(int(1.5 / k), 1)
+    for x in grid.xs:
+        c = int(x / k) - render.ox - c0
+        crop[:, max(c - band, 0) : c + band + 1] = 255
+    for y in grid.ys:
+        r = int(y / k) - render.oy - r0
+        crop[max(r - band, 0) : r + band + 1, :] = 255
+    crop = np.ascontiguousarray(crop)
+    gray = pymupdf.Pixmap(pymupdf.csGRAY, c1 - c0, r1 - r0, crop.tobytes(), 0)
+    pix = pymupdf.Pixmap(pymupdf.csRGB, gray)  # MuPDF's OCR writer reads RGB only
+    pix.set_dpi(render.dpi, render.dpi)
+    pdf = pix.pdfocr_tobytes(language=language)
+    x_base = (c0 + render.ox) * k
+    y_base = (r0 + render.oy) * k
     words: list[Word] = []
     with pymupdf.open("pdf", pdf) as ocr_doc:
-        ocr_page_ = ocr_doc[0]
-        sx = clip.width / ocr_page_.rect.width
-        sy = clip.height / ocr_page_.rect.height
-        for w in ocr_page_.get_text("words"):
+        sheet = ocr_doc[0]
+        sx = (c1 - c0) * k / sheet.rect.width
+        sy = (r1 - r0) * k / sheet.rect.height
+        for w in sheet.get_text("words"):
             words.append(
                 Word(
-                    clip.x0 + w[0] * sx,
-                    clip.y0 + w[1] * sy,
-                    clip.x0 + w[2] * sx,
-                    clip.y0 + w[3] * sy,
+                    x_base + w[0] * sx,
+                    y_base + w[1] * sy,
+                    x_base + w[2] * sx,
+                    y_base + w[3] * sy,
                     str(w[4]),
                     size=(w[3] - w[1]) * sy,
                 )
@@ -182,26 +239,76 @@ def _framed(grid: Grid) -> bool:
     )
 
 
+_NOISE = "|_‘‚'`*!¦"
+
+
+def _clean(word: Word) -> bool:
+    """Strip rule remnants and specks from an OCR word; False when nothing is left."""
+    word.text = word.text.strip(_NOISE)
+    return bool(word.text)
+
+
+_ZERO_LOOKALIKES = re.compile(r"^[ûÛüÜoOQD©]$|^ij$")
+_LEADING_MINUS = re.compile(r"^[=~„]\s*(?=\d)|^-\s+-(?=\d)")
+_TRAILING = re.compile(r"(?<=\d)[,.:;]+$")
+
+
+def repair_numeric_columns(rows: list[list[str]]) -> None:
+    """Undo typical OCR confusions in columns that hold amounts.
+
+    A lone round glyph in an amount column is a zero, "=" or a low quote before digits is a
+    minus, and punctuation after the last digit is a speck. Text columns are left alone.
+    """
+    if not rows:
+        return
+    for col in range(1, len(rows[0])):
+        cells = [r[col] for r in rows if r[col]]
+        if not cells or sum(is_amount(c) for c in cells) < 0.6 * len(cells):
+            continue
+        for row in rows:
+            text = row[col]
+            if _ZERO_LOOKALIKES.match(text):
+                row[col] = "0"
+            elif not is_amount(text):
+                fixed = _TRAILING.sub("", _LEADING_MINUS.sub("-", text)).strip()
+                if is_amount(fixed):
+                    row[col] = fixed
+
+
+def _to_page(box: BBox, angle: float) -> BBox:
+    """A rectangle of the straightened frame as a bounding box on the page."""
+    back = ~pymupdf.Matrix(1, 1).prerotate(angle)
+    quad = pymupdf.Rect(box).quad * back
+    rect = quad.rect
+    return (rect.x0, rect.y0, rect.x1, rect.y1)
+
+
 def ocr_page(
     page: pymupdf.Page, number: int, limits: ExtractLimits, tables: bool
-) -> tuple[list[Line], list[Grid], list[Word]]:
-    """Lines of the OCRed page, the ruled table grids seen in its image, and the words of
-    those grids read again region by region."""
+) -> tuple[list[Line], list[TableDraft]]:
+    """Lines of the OCRed page outside tables, and its ruled tables read region by region."""
     textpage = page.get_textpage_ocr(
         flags=_TEXT_FLAGS_OCR, language=limits.ocr_language, dpi=limits.ocr_dpi, full=True
     )
     lines = read_lines(page, textpage, number, ocr=True)
     if not tables:
-        return lines, [], []
-    grids = find_grids(*image_segments(page))
-    grids = [g for g in grids if _framed(g)]
-    table_words: list[Word] = []
+        return lines, []
+    angle = estimate_skew(_render(page, 100, 0.0).gray)
+    grids = [g for g in find_grids(*image_segments(_render(page, _RULE_DPI, angle))) if _framed(g)]
+    if not grids:
+        return lines, []
+    fine = _render(page, limits.ocr_cell_dpi, angle)
+    drafts: list[TableDraft] = []
     for grid in grids:
-        table_words.extend(ocr_region_words(page, grid.bbox, limits))
-    if grids:
-        lines = [
-            ln
-            for ln in lines
-            if not any(inside((ln.x0 + ln.x1) / 2, (ln.y0 + ln.y1) / 2, g.bbox) for g in grids)
-        ]
-    return lines, grids, table_words
+        words = [w for w in ocr_region_words(fine, grid, limits.ocr_language) if _clean(w)]
+        draft = fill_grid(grid, words, number, ocr=True)
+        if draft is not None:
+            repair_numeric_columns(draft.rows)
+            draft.bbox = _to_page(grid.bbox, angle)
+            drafts.append(draft)
+    lines = [
+        ln
+        for ln in lines
+        if not any(inside((ln.x0 + ln.x1) / 2, (ln.y0 + ln.y1) / 2, d.bbox) for d in drafts)
+    ]
+    return lines, drafts

@@ -31,8 +31,10 @@ class BlockDraft:
     parts: list[str] = field(default_factory=list)
 
 
-def _style_key(line: Line) -> tuple[float, bool]:
-    return (round(line.size * 2) / 2, line.bold)
+def _same_style(a: Line, b: Line) -> bool:
+    """Same type style; OCR measures the size from glyph boxes, so it gets more slack."""
+    slack = 2.0 if a.ocr or b.ocr else 0.6
+    return abs(a.size - b.size) < slack and a.bold == b.bold
 
 
 def body_size(lines: list[Line]) -> float:
@@ -119,11 +121,11 @@ def _continues(cur: BlockDraft, line: Line, marker: str, body: float, gap: float
     prev = cur.lines[-1]
     if marker and not _wrapped_dash(cur, line, marker):
         return False
-    if _style_key(prev) != _style_key(line):
+    if not _same_style(prev, line):
         return False
     moved_up = line.page != prev.page or line.y0 < prev.y0 - 1.0
     if moved_up:
-        if abs(line.size - body) >= 0.6 or line.bold:
+        if abs(line.size - body) >= (2.0 if line.ocr else 0.6) or line.bold:
             return False
         first = line.text.lstrip("\"'‘“(")[:1]
         return _unfinished(cur.parts[-1]) or first.islower() or _ends_full(cur, line)

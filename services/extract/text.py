@@ -75,7 +75,15 @@ def read_lines(
         line.words.append(
             Word(w[0], w[1], w[2], w[3], str(w[4]), style.bold, style.italic, style.size)
         )
-    return merge_same_baseline(list(raw_lines.values()))
+    lines = list(raw_lines.values())
+    if ocr:
+        lines = [ln for ln in lines if _readable(ln)]
+    return merge_same_baseline(lines)
+
+
+def _readable(line: Line) -> bool:
+    """OCR turns specks and rule fragments into tiny lines of punctuation: drop them."""
+    return line.height >= 4.0 and sum(ch.isalnum() for ch in line.text) >= 1
 
 
 def _same_row(a: Line, b: Line) -> bool:
