@@ -75,6 +75,17 @@ def _is_header_noise(cell: str) -> bool:
     return find_unit(cell) is not None
 
 
+def _names_own_column(rows: list[list[str]], depth: int, header_rows: int, col: int) -> bool:
+    """The header text below `depth` in this column states its own kind or year.
+
+    Such a column is not covered by a spanning cell to its left: the upper text there is the
+    first line of a neighbour's wrapped header ("Raming / 2017 na / wijziging").
+    """
+    below = " ".join(r[col] for r in rows[depth + 1 : header_rows] if col < len(r))
+    norm = normalise(below)
+    return bool(_YEAR.search(norm)) or any(p.search(norm) for p, _ in _KINDS)
+
+
 def column_headers(rows: list[list[str]], header_rows: int, width: int) -> list[tuple[str, str]]:
     """Per column: (full header text, the upper group text) with spanning cells filled forward."""
     filled: list[list[str]] = []
@@ -88,7 +99,11 @@ def column_headers(rows: list[list[str]], header_rows: int, width: int) -> list[
             if cell:
                 last = cell
                 out.append(cell)
-            elif depth < header_rows - 1 and index > 0:
+            elif (
+                depth < header_rows - 1
+                and index > 0
+                and not _names_own_column(rows, depth, header_rows, index)
+            ):
                 out.append(last)
             else:
                 out.append("")

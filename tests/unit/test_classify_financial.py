@@ -156,3 +156,13 @@ def test_text_tables_keep_their_header_rows() -> None:
     doc = classify(DocBuilder().table(rows).build(), "test")
     assert doc.tables[0].kind == "text"
     assert doc.tables[0].header_rows == 1
+
+
+def test_wrapped_headers_are_not_spanning_cells() -> None:
+    rows = [
+        ["", "", "Raming", "Raming", "", ""],
+        ["", "Realisatie", "2017 voor", "2017 na", "Realisatie", "Afwijking"],
+        ["", "2016", "wijziging", "wijziging", "2017", "2017"],
+    ]
+    kinds = [describe_column(full, group).kind for full, group in column_headers(rows, 3, 6)[1:]]
+    assert kinds == ["realisatie", "begroting", "begroting", "realisatie", "afwijking"]
