@@ -51,12 +51,14 @@ class TableReading:
 _OCR_EDGE = " \t;:,.“”\"'‘’`_«»!¦/\\"
 _OCR_JUNK_TOKEN = re.compile(r"^[^\w\d]*[^\W\d]{0,3}[^\w\d]*$")
 OCR_ODD_SHARE = 0.3
+# OCR reads the thousands dot as a comma; amounts with three decimals do not occur in print.
+_OCR_COMMA_GROUP = re.compile(r"^([-(\u2212]?\d{1,3}),(\d{3}\)?)$")
 
 
 def _clean_ocr_cell(cell: str) -> str:
     """Scanner and OCR debris around a cell: rule fragments, stray quotes, trailing letters."""
     text = cell.replace("|", " ").strip(_OCR_EDGE)
-    tokens = [t.strip(_OCR_EDGE) for t in text.split()]
+    tokens = [_OCR_COMMA_GROUP.sub(r"\1.\2", t.strip(_OCR_EDGE)) for t in text.split()]
     numbers = [t for t in tokens if t and (_is_amount_cell(t) or is_blank_amount(t))]
     if numbers and all(t in numbers or not t or _OCR_JUNK_TOKEN.match(t) for t in tokens):
         return " ".join(numbers)

@@ -140,6 +140,7 @@ def test_ocr_debris_around_amounts() -> None:
         ["Taakveld", "Begroting 2019", "Rekening 2019"],
         [": 6.1 Samenkracht en burgerparticipatie", "Ì 12.075", "11.140 ,"],
         ["6.3 Inkomensregelingen", "“51.913 | OE", "; 49.933"],
+        ["6.5 Arbeidsparticipatie", "-3,885", "5.352"],
     ]
     builder = DocBuilder().text("(bedragen x € 1.000)").table(rows)
     builder.tables[-1].ocr = True
@@ -147,6 +148,7 @@ def test_ocr_debris_around_amounts() -> None:
     assert [(line.taakveld, line.amounts_eur) for line in doc.financial_lines] == [
         ("6.1", [12075000.0, 11140000.0]),
         ("6.3", [51913000.0, 49933000.0]),
+        ("6.5", [-3885000.0, 5352000.0]),
     ]
     assert doc.tables[0].rows == rows
 
