@@ -26,6 +26,9 @@ from shared.documents import ExtractedDocument
 
 LABELS = ("activiteit", "resultaat", "toelichting", "overig")
 MIN_WEIGHT = 0.05
+# A word must occur in this many reports to become a feature, so names of municipalities,
+# organisations and local programmes never do.
+MIN_REPORTS = 2
 MATCH_RATIO = 0.9
 
 
@@ -113,16 +116,22 @@ def collect(corpus: Path, styles: str, cache: Path | None) -> list[Example]:
     return examples
 
 
-def fit(examples: list[Example], min_count: int = 3, c: float = 1.0) -> LexicalModel:
+def fit(examples: list[Example], min_count: int = 3, c: float = 0.1) -> LexicalModel:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
     rows = [_feature_dict(e.candidate) for e in examples]
     counts: dict[str, int] = defaultdict(int)
-    for row in rows:
+    reports: dict[str, set[str]] = defaultdict(set)
+    for row, example in zip(rows, examples, strict=True):
         for key in row:
             counts[key] += 1
-    rows = [{k: v for k, v in row.items() if counts[k] >= min_count} for row in rows]
+            reports[key].add(example.report)
+    spread = min(MIN_REPORTS, len({e.report for e in examples}))
+    rows = [
+        {k: v for k, v in row.items() if counts[k] >= min_count and len(reports[k]) >= spread}
+        for row in rows
+    ]
     vectorizer = DictVectorizer()
     matrix = vectorizer.fit_transform(rows)
     labels = [e.label for e in examples]
