@@ -51,6 +51,5 @@ def test_scanned_ruled_table_is_read_cell_by_cell() -> None:
     doc = extract(one.tobytes(), "c-page")
     wide = [t for t in doc.tables if len(t.rows[0]) >= 8]
     assert wide and wide[0].ocr
-    rows = {r[0]: r for r in wide[0].rows if r[0]}
-    label = next(k for k in rows if k.endswith("Inkomensregelingen"))
-    assert "7.411" in rows[label]
+    inkomen = [r for r in wide[0].rows if r[0].endswith("Inkomensregelingen")]
+    assert any("7.411" in r for r in inkomen)
