@@ -51,5 +51,6 @@ def test_scanned_ruled_table_is_read_cell_by_cell() -> None:
     doc = extract(one.tobytes(), "c-page")
     wide = [t for t in doc.tables if len(t.rows[0]) >= 8]
     assert wide and wide[0].ocr
+    printed = ["-10.382", "7.411", "-2.971", "-929", "15", "-914", "-11.311", "7.426", "-3.885"]
     inkomen = [r for r in wide[0].rows if r[0].endswith("Inkomensregelingen")]
-    assert any("7.411" in r for r in inkomen)
+    assert max(sum(p in r for p in printed) for r in inkomen) >= 6
