@@ -7,7 +7,7 @@ CORPUS := ../shared/corpus
 APT_PACKAGES := tesseract-ocr tesseract-ocr-nld prometheus
 
 .PHONY: venv system run up down test lint typecheck unit integration e2e promtool schemas \
-        schemas-check samples eval train bench bench-extract audit clean
+        schemas-check dashboards dashboards-check samples eval train bench bench-extract audit clean
 
 $(BIN)/pcflow: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,7 @@ up: venv
 down: venv
 	$(BIN)/pcflow down
 
-test: venv system lint typecheck schemas-check promtool audit
+test: venv system lint typecheck schemas-check dashboards-check promtool audit
 	$(BIN)/pytest -q -p no:cacheprovider tests
 
 lint: venv
@@ -45,7 +45,7 @@ lint: venv
 	$(BIN)/ruff format --check .
 
 typecheck: venv
-	$(BIN)/mypy shared services pcflow bench
+	$(BIN)/mypy shared services pcflow bench deploy samples
 
 unit: venv
 	$(BIN)/pytest -q tests/unit
@@ -71,6 +71,13 @@ schemas: venv
 
 schemas-check: venv
 	$(BIN)/python -m pcflow.schemas docs/schemas --check
+
+# Grafana dashboards as code: deploy/grafana/dashboards.py writes the committed JSON.
+dashboards: venv
+	$(BIN)/python -m deploy.grafana.dashboards
+
+dashboards-check: venv
+	$(BIN)/python -m deploy.grafana.dashboards --check
 
 samples: venv
 	$(BIN)/python -m samples.make_samples samples

@@ -42,3 +42,17 @@ CONSUMER_LAG = Gauge(
 CIRCUIT_OPEN = Gauge(
     "pcflow_dlq_circuit_open", "1 while a stage holds back messages after a DLQ spike", ["stage"]
 )
+
+
+def initialise(service: str) -> None:
+    """Create the labelled series a service reports with value 0 at start.
+
+    A counter series that first appears already holding a count makes `increase()` and
+    `rate()` miss that count, so at low volume dashboards would undercount and alerts misfire.
+    """
+    for status in ("stored", "failed"):
+        DOCUMENTS.labels(status=status)
+    for result in ("accepted", "duplicate", "rejected"):
+        UPLOADS.labels(result=result)
+    TRANSIENT_RETRIES.labels(stage=service)
+    CIRCUIT_OPEN.labels(stage=service)

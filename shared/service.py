@@ -12,6 +12,7 @@ import logging
 from faststream.asgi import AsgiFastStream, make_ping_asgi
 from prometheus_client import REGISTRY, make_asgi_app
 
+from shared import metrics
 from shared.broker import Transport
 from shared.lag import report_lag
 from shared.settings import CommonSettings
@@ -20,6 +21,7 @@ LAG_INTERVAL_SECONDS = 10.0
 
 
 def build_app(transport: Transport) -> AsgiFastStream:
+    metrics.initialise(transport.service)
     app = AsgiFastStream(
         transport.broker,
         asgi_routes=[
