@@ -14,6 +14,7 @@ import json
 import logging
 import random
 import ssl
+import time
 from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any, NoReturn, TypeVar
@@ -106,6 +107,7 @@ class Transport:
             graceful_timeout=60.0,
             client_id=f"pcflow-{service}",
             logger=logging.getLogger(f"pcflow.{service}.faststream"),
+            log_level=logging.DEBUG,
             middlewares=[
                 KafkaTelemetryMiddleware(
                     tracer_provider=provider or tracer_provider(settings, service)
@@ -224,6 +226,7 @@ class DeadLetterMiddleware(BaseMiddleware):
         try:
             if breaker.open:
                 await self.hand_back(position, CircuitOpen("DLQ circuit breaker is open"))
+            started = time.perf_counter()
             try:
                 result = await call_next(msg)
             except PERMANENT as exc:
@@ -237,6 +240,7 @@ class DeadLetterMiddleware(BaseMiddleware):
                 await self.hand_back(position, exc)
             breaker.record(dead_lettered=False)
             self.transport.attempts.pop(position, None)
+            log.info("handled %s in %.3f s", position[0], time.perf_counter() - started)
             return result
         finally:
             current_document.reset(token)

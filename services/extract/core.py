@@ -15,7 +15,13 @@ import pymupdf
 
 from shared.documents import ExtractedDocument, PageInfo, Table, TextBlock
 
-from .errors import CorruptDocument, DocumentTooLarge, EncryptedDocument, TooManyPages
+from .errors import (
+    CorruptDocument,
+    DocumentTooLarge,
+    EncryptedDocument,
+    ExtractionMemoryExceeded,
+    TooManyPages,
+)
 from .furniture import find_furniture
 from .grid import Grid, drawing_segments, find_grids
 from .layout import Line, inside
@@ -87,7 +93,13 @@ def _extract_open(
         try:
             page = doc.load_page(number)
             results.append(_analyse_page(page, number + 1, limits, budget))
+        except MemoryError as exc:
+            raise ExtractionMemoryExceeded(f"page {number + 1} exceeded the memory limit") from exc
         except Exception as exc:
+            if "malloc" in str(exc):
+                raise ExtractionMemoryExceeded(
+                    f"page {number + 1} exceeded the memory limit: {exc}"
+                ) from exc
             warnings.append(f"page {number + 1} could not be read: {exc}")
             results.append(
                 PageResult(PageInfo(number=number + 1, width=0, height=0, has_text=False))

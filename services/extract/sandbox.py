@@ -3,21 +3,22 @@
 MuPDF and Tesseract are C code: a hostile file can make them loop, allocate without bound or
 crash. In a child process with RLIMIT_CPU and RLIMIT_AS set (see child.py), any of that ends
 the child only, and the parent turns the way it ended into a typed, permanent
-`ExtractionError`. The child is a fresh interpreter (``python -m``), so it inherits neither
-the service's threads nor its event loop, and never re-imports the caller's main module.
+`ExtractionError`. Children are forked from a forkserver, a clean process started once, so
+they inherit neither the service's threads nor its event loop.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import multiprocessing
 import os
 import signal
-import subprocess
-import sys
-from pathlib import Path
+from multiprocessing.connection import Connection
 
 from shared.documents import ExtractedDocument
 
+from .child import run
 from .errors import (
     ERRORS_BY_REASON,
     CorruptDocument,
@@ -29,7 +30,19 @@ from .errors import (
 from .limits import ExtractLimits
 from .sniff import check_pdf_bytes
 
-_ROOT = Path(__file__).resolve().parents[2]
+# Children fork from a server that has already imported the extractor, so each document costs
+# a fork rather than a fresh interpreter; the service's entry module is preloaded too, because
+# every child re-imports it.
+_CONTEXT = multiprocessing.get_context("forkserver")
+_CONTEXT.set_forkserver_preload(
+    ["services.extract.child", "services.extract.core", "services.extract.app"]
+)
+
+
+def _child_main(conn: Connection, payload: bytes) -> None:
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    conn.send_bytes(run(payload))
+    conn.close()
 
 
 def _crash_error(returncode: int, stderr: bytes, limits: ExtractLimits) -> ExtractionError:
@@ -71,27 +84,24 @@ def extract_in_sandbox(
     header = json.dumps(
         {"document_id": document_id, "filename": filename, "limits": limits.model_dump()}
     ).encode()
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), env.get("PYTHONPATH", "")]))
-    env.setdefault("OMP_THREAD_LIMIT", "1")
-    with subprocess.Popen(
-        [sys.executable, "-m", "services.extract.child"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        cwd=str(_ROOT),
-    ) as proc:
-        try:
-            out, err = proc.communicate(header + b"\n" + data, timeout=limits.wall_seconds)
-        except subprocess.TimeoutExpired:
+    receiver, sender = _CONTEXT.Pipe(duplex=False)
+    proc = _CONTEXT.Process(target=_child_main, args=(sender, header + b"\n" + data), daemon=True)
+    proc.start()
+    sender.close()
+    out = b""
+    try:
+        if not receiver.poll(limits.wall_seconds):
+            raise ExtractionTimeout(f"the extraction took longer than {limits.wall_seconds:.0f} s")
+        with contextlib.suppress(EOFError):
+            out = receiver.recv_bytes()
+    finally:
+        receiver.close()
+        proc.join(timeout=5)
+        if proc.is_alive():
             proc.kill()
-            proc.communicate()
-            raise ExtractionTimeout(
-                f"the extraction took longer than {limits.wall_seconds:.0f} s"
-            ) from None
-    if proc.returncode != 0 or not out:
-        raise _crash_error(proc.returncode, err, limits)
+            proc.join()
+    if proc.exitcode != 0 or not out:
+        raise _crash_error(proc.exitcode or 1, b"", limits)
     try:
         return _result(out)
     except (ValueError, KeyError) as exc:

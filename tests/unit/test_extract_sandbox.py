@@ -84,6 +84,17 @@ def test_wall_clock_limit_kills_the_child() -> None:
         extract_in_sandbox(_simple_pdf(), "slow", limits=ExtractLimits(wall_seconds=0.01))
 
 
+def _scanned_pdf() -> bytes:
+    """An image-only page: OCR renders it, which needs far more than the limit below."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    pixmap = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 1200, 1600), False)
+    pixmap.clear_with(200)
+    page.insert_image(page.rect, pixmap=pixmap)
+    data: bytes = doc.tobytes()
+    return data
+
+
 def test_memory_limit_is_a_typed_error() -> None:
     with pytest.raises((ExtractionMemoryExceeded, CorruptDocument)):
-        extract_in_sandbox(_simple_pdf(), "mem", limits=ExtractLimits(memory_mib=40))
+        extract_in_sandbox(_scanned_pdf(), "mem", limits=ExtractLimits(memory_mib=40))
