@@ -43,7 +43,7 @@ log = logging.getLogger("pcflow.broker")
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[None]])
 
 BACKOFF_BASE_SECONDS = 0.5
-BACKOFF_CAP_SECONDS = 30.0
+BACKOFF_CAP_SECONDS = 10.0
 
 
 def kafka_security(settings: CommonSettings) -> BaseSecurity | None:
@@ -127,7 +127,7 @@ class Transport:
             ack_policy=AckPolicy.NACK_ON_ERROR,
             auto_offset_reset="earliest",
             max_poll_interval_ms=30 * 60 * 1000,
-            session_timeout_ms=30_000,
+            session_timeout_ms=10_000,
             heartbeat_interval_ms=3_000,
         )
         self.subscriptions.append((subscriber, group))

@@ -1,7 +1,12 @@
-"""Consumer lag per group and partition, exported as a gauge.
+"""Consumer lag per group and partition, exported as a gauge; and truncated partitions.
 
 Kafka knows how far behind a group is only when asked, so each service asks for its own
 groups: the end offset of every assigned partition minus the group's committed offset.
+
+The same look at end offsets shows when a partition's log ends before the position a consumer
+holds: the broker lost data (a restarted in-memory broker, an unclean leader election). Such a
+consumer would silently skip everything written until the log catches up with its old
+position, so it is rewound to the start of the log; idempotent stages make that safe.
 """
 
 from __future__ import annotations
@@ -24,6 +29,16 @@ async def measure_lag(consumer: Any, group: str) -> dict[TopicPartition, int]:
     ends = await consumer.end_offsets(partitions)
     lags = {}
     for tp in partitions:
+        position = await consumer.position(tp)
+        if position > ends[tp]:
+            log.warning(
+                "%s %s ends at %d, before our position %d: the broker lost data; rewinding",
+                group,
+                tp,
+                ends[tp],
+                position,
+            )
+            await consumer.seek_to_beginning(tp)
         committed = await consumer.committed(tp)
         lag = max(0, ends[tp] - (committed or 0))
         lags[tp] = lag

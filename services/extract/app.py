@@ -12,13 +12,11 @@ import time
 
 from faststream.asgi import AsgiFastStream
 
-from services.extract.errors import ExtractionError
 from services.extract.limits import ExtractLimits
 from services.extract.sandbox import extract_in_sandbox
 from shared import metrics, topics
 from shared.broker import Transport
 from shared.documents import ExtractedDocument
-from shared.errors import PermanentError
 from shared.events import DocumentExtracted, DocumentUploaded
 from shared.logs import configure_logging
 from shared.objectstore import aget
@@ -50,12 +48,9 @@ def create_app(settings: ExtractSettings | None = None) -> AsgiFastStream:
     async def handle(event: DocumentUploaded) -> None:
         data = await aget(transport.store, event.pdf)
         started = time.perf_counter()
-        try:
-            extracted: ExtractedDocument = await asyncio.to_thread(
-                extract_in_sandbox, data, event.document_id, event.filename, limits
-            )
-        except ExtractionError as exc:
-            raise PermanentError(str(exc), reason=exc.reason) from exc
+        extracted: ExtractedDocument = await asyncio.to_thread(
+            extract_in_sandbox, data, event.document_id, event.filename, limits
+        )
         metrics.STAGE_CORE.labels(stage="extract").observe(time.perf_counter() - started)
         metrics.PAGES.inc(extracted.page_count)
         metrics.OCR_PAGES.inc(sum(1 for page in extracted.pages if page.ocr))

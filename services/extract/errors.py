@@ -7,8 +7,10 @@ fail the same way every time.
 
 from __future__ import annotations
 
+from shared.errors import PermanentError
 
-class ExtractionError(Exception):
+
+class ExtractionError(PermanentError):
     """Base of every permanent extraction failure."""
 
     reason: str = "extraction_failed"
