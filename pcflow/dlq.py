@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Annotated
 
 import typer
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
@@ -15,12 +17,17 @@ from shared import topics
 from shared.events import DeadLetter
 from shared.objectstore import open_store
 
+log = logging.getLogger("pcflow.dlq")
 app = typer.Typer(help="Dead letters: messages that could never succeed.")
 console = Console()
 
 
 async def read_dead_letters(settings: StackSettings) -> list[DeadLetter]:
-    """The whole DLQ topic, read without a consumer group so nothing is committed."""
+    """The whole DLQ topic, read without a consumer group so nothing is committed.
+
+    Anything else that was written to the topic is skipped: the store service has already
+    turned it into a dead letter of its own.
+    """
     consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
@@ -36,7 +43,13 @@ async def read_dead_letters(settings: StackSettings) -> list[DeadLetter]:
             batch = await consumer.getmany(timeout_ms=1000)
             for records in batch.values():
                 for record in records:
-                    letter = DeadLetter.model_validate_json(record.value or b"{}")
+                    try:
+                        letter = DeadLetter.model_validate_json(record.value or b"{}")
+                    except ValidationError:
+                        log.warning(
+                            "not a dead letter at %s offset %d", record.topic, record.offset
+                        )
+                        continue
                     letters[letter.dead_letter_id] = letter
         return sorted(letters.values(), key=lambda letter: letter.occurred_at)
     finally:
