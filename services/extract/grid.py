@@ -95,12 +95,30 @@ def _add_rect(
 
 
 def _merge(segs: list[Segment]) -> list[Segment]:
-    """Collinear segments that touch become one."""
+    """Collinear segments that touch or overlap become one.
+
+    Segments are first grouped by position (a scanned rule wanders by a pixel or two), then
+    merged along their length, so the order of pieces at slightly different positions does
+    not matter.
+    """
     out: list[Segment] = []
-    for pos, a, b in sorted(segs, key=lambda s: (round(s[0] / _TOL), s[1])):
-        if out and abs(out[-1][0] - pos) <= _TOL and a <= out[-1][2] + _TOL:
-            last = out[-1]
-            out[-1] = (last[0], last[1], max(last[2], b))
+    group: list[Segment] = []
+    for seg in sorted(segs):
+        if group and seg[0] - group[-1][0] > _TOL:
+            out.extend(_merge_runs(group))
+            group = []
+        group.append(seg)
+    if group:
+        out.extend(_merge_runs(group))
+    return out
+
+
+def _merge_runs(group: list[Segment]) -> list[Segment]:
+    pos = sorted(s[0] for s in group)[len(group) // 2]
+    out: list[Segment] = []
+    for _, a, b in sorted(group, key=lambda s: s[1]):
+        if out and a <= out[-1][2] + _TOL:
+            out[-1] = (pos, out[-1][1], max(out[-1][2], b))
         else:
             out.append((pos, a, b))
     return out

@@ -20,6 +20,8 @@ import pymupdf
 
 from shared.documents import BBox
 
+from .binarize import clean_ink, to_gray
+from .digits import Strip, read_strips
 from .grid import Grid, Segment, find_grids
 from .layout import Line, Word, inside
 from .limits import ExtractLimits
@@ -172,9 +174,8 @@ def _erase_rules(gray: npt.NDArray[np.uint8], scale: float) -> npt.NDArray[np.ui
     return img
 
 
-def ocr_region_words(render: _Render, grid: Grid, language: str) -> list[Word]:
-    """Words of one table of the straightened image, OCRed on their own without rules."""
-    rect = grid.bbox
+def _crop(render: _Render, rect: BBox) -> tuple[npt.NDArray[np.uint8], int, int] | None:
+    """The pixels of a rectangle of the straightened frame, with their top-left pixel."""
     k = render.scale
     height, width = render.gray.shape
     c0 = max(int(rect[0] / k) - render.ox, 0)
@@ -182,8 +183,62 @@ def ocr_region_words(render: _Render, grid: Grid, language: str) -> list[Word]:
     c1 = min(int(rect[2] / k) - render.ox + 1, width)
     r1 = min(int(rect[3] / k) - render.oy + 1, height)
     if c1 - c0 < 8 or r1 - r0 < 8:
+        return None
+    return render.gray[r0:r1, c0:c1], c0, r0
+
+
+def _ocr_sheet(gray: npt.NDArray[np.uint8], dpi: int, language: str) -> bytes:
+    """A one-page PDF whose text layer is Tesseract's reading of the image."""
+    height, width = gray.shape
+    plain = pymupdf.Pixmap(pymupdf.csGRAY, width, height, np.ascontiguousarray(gray).tobytes(), 0)
+    pix = pymupdf.Pixmap(pymupdf.csRGB, plain)  # MuPDF's OCR writer reads RGB only
+    pix.set_dpi(dpi, dpi)
+    data: bytes = pix.pdfocr_tobytes(language=language)
+    return data
+
+
+@dataclass(slots=True)
+class _Placement:
+    """How points of an OCR sheet map to the straightened page frame."""
+
+    sx: float
+    sy: float
+    dx: float
+    dy: float
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> BBox:
+        return (
+            self.dx + x0 * self.sx,
+            self.dy + y0 * self.sy,
+            self.dx + x1 * self.sx,
+            self.dy + y1 * self.sy,
+        )
+
+
+def _placement(
+    sheet: pymupdf.Page, render: _Render, c0: int, r0: int, shape: tuple[int, int]
+) -> _Placement:
+    k = render.scale
+    return _Placement(
+        sx=shape[1] * k / sheet.rect.width,
+        sy=shape[0] * k / sheet.rect.height,
+        dx=(c0 + render.ox) * k,
+        dy=(r0 + render.oy) * k,
+    )
+
+
+def _clean_image(gray: npt.NDArray[np.uint8], dpi: int) -> npt.NDArray[np.uint8]:
+    return to_gray(clean_ink(_erase_rules(gray, 72.0 / dpi), dpi))
+
+
+def ocr_region_words(render: _Render, grid: Grid, language: str) -> list[Word]:
+    """Words of one table of the straightened image, OCRed on their own without rules."""
+    cut = _crop(render, grid.bbox)
+    if cut is None:
         return []
-    crop = _erase_rules(render.gray[r0:r1, c0:c1], k)
+    crop, c0, r0 = cut
+    k = render.scale
+    crop = crop.copy()
     band = max(int(1.5 / k), 1)
     for x in grid.xs:
         c = int(x / k) - render.ox - c0
@@ -191,30 +246,111 @@ def ocr_region_words(render: _Render, grid: Grid, language: str) -> list[Word]:
     for y in grid.ys:
         r = int(y / k) - render.oy - r0
         crop[max(r - band, 0) : r + band + 1, :] = 255
-    crop = np.ascontiguousarray(crop)
-    gray = pymupdf.Pixmap(pymupdf.csGRAY, c1 - c0, r1 - r0, crop.tobytes(), 0)
-    pix = pymupdf.Pixmap(pymupdf.csRGB, gray)  # MuPDF's OCR writer reads RGB only
-    pix.set_dpi(render.dpi, render.dpi)
-    pdf = pix.pdfocr_tobytes(language=language)
-    x_base = (c0 + render.ox) * k
-    y_base = (r0 + render.oy) * k
+    crop = _erase_rules(crop, k)
     words: list[Word] = []
-    with pymupdf.open("pdf", pdf) as ocr_doc:
+    with pymupdf.open("pdf", _ocr_sheet(crop, render.dpi, language)) as ocr_doc:
         sheet = ocr_doc[0]
-        sx = (c1 - c0) * k / sheet.rect.width
-        sy = (r1 - r0) * k / sheet.rect.height
+        place = _placement(sheet, render, c0, r0, crop.shape)
         for w in sheet.get_text("words"):
-            words.append(
-                Word(
-                    x_base + w[0] * sx,
-                    y_base + w[1] * sy,
-                    x_base + w[2] * sx,
-                    y_base + w[3] * sy,
-                    str(w[4]),
-                    size=(w[3] - w[1]) * sy,
-                )
-            )
+            x0, y0, x1, y1 = place.box(w[0], w[1], w[2], w[3])
+            words.append(Word(x0, y0, x1, y1, str(w[4]), size=y1 - y0))
     return words
+
+
+def _moved(line: Line, place: _Placement) -> Line:
+    spans = [s.model_copy(update={"bbox": place.box(*s.bbox)}) for s in line.spans]
+    spans = [s.model_copy(update={"size": s.size * place.sy}) for s in spans]
+    words = []
+    for w in line.words:
+        x0, y0, x1, y1 = place.box(w.x0, w.y0, w.x1, w.y1)
+        words.append(Word(x0, y0, x1, y1, w.text, w.bold, w.italic, w.size * place.sy))
+    x0, y0, x1, y1 = place.box(line.x0, line.y0, line.x1, line.y1)
+    return Line(x0, y0, x1, y1, spans, words, page=line.page, ocr=True)
+
+
+def ocr_page_lines(render: _Render, number: int, language: str) -> list[Line]:
+    """Lines of the whole straightened page, read from a cleaned black-and-white image."""
+    gray = _clean_image(render.gray, render.dpi)
+    with pymupdf.open("pdf", _ocr_sheet(gray, render.dpi, language)) as ocr_doc:
+        sheet = ocr_doc[0]
+        place = _placement(sheet, render, 0, 0, gray.shape)
+        textpage = sheet.get_textpage(flags=_TEXT_FLAGS_OCR)
+        return [_moved(ln, place) for ln in read_lines(sheet, textpage, number, ocr=True)]
+
+
+Cell = tuple[int, int]
+
+
+def _cell_of(grid: Grid, x: float, y: float) -> Cell | None:
+    row = next((r for r in range(len(grid.ys) - 1) if grid.ys[r] <= y <= grid.ys[r + 1]), None)
+    col = next((c for c in range(len(grid.xs) - 1) if grid.xs[c] <= x <= grid.xs[c + 1]), None)
+    return None if row is None or col is None else (row, col)
+
+
+def _by_cell(grid: Grid, words: list[Word]) -> dict[Cell, list[Word]]:
+    cells: dict[Cell, list[Word]] = {}
+    for w in words:
+        cell = _cell_of(grid, w.xc, w.yc)
+        if cell is not None:
+            cells.setdefault(cell, []).append(w)
+    return cells
+
+
+def _amountish(text: str) -> bool:
+    return is_amount(text) or bool(_ZERO_LOOKALIKES.match(text))
+
+
+def amount_columns(texts: dict[Cell, str]) -> list[int]:
+    """Columns (never the first, which holds the labels) where most filled cells are amounts."""
+    columns = sorted({c for _, c in texts if c > 0})
+    out: list[int] = []
+    for col in columns:
+        filled = [t for (_, c), t in texts.items() if c == col and t]
+        amounts = sum(1 for t in filled if _amountish(t))
+        if amounts >= 2 and amounts >= 0.5 * len(filled):
+            out.append(col)
+    return out
+
+
+def reread_amounts(render: _Render, grid: Grid, words: list[Word], language: str) -> list[Word]:
+    """Replace the words of amount cells by a digits-only reading of the same cells.
+
+    Rows above the first row with amounts are column titles and keep their first reading; an
+    empty cell is filled only in a row that already shows amounts, so figures that ran into
+    the neighbouring cell come back to their own column.
+    """
+    cells = _by_cell(grid, words)
+    texts = {cell: " ".join(w.text for w in ws) for cell, ws in cells.items()}
+    columns = amount_columns(texts)
+    if not columns:
+        return words
+    k = render.scale
+    band = max(int(2.0 / k), 1)
+    strips: list[Strip] = []
+    for col in columns:
+        cut = _crop(render, (grid.xs[col], grid.bbox[1], grid.xs[col + 1], grid.bbox[3]))
+        if cut is None:
+            return words
+        gray, c0, r0 = cut
+        gray = _erase_rules(gray, k)
+        gray[:, :band] = 255
+        gray[:, -band:] = 255
+        strips.append(Strip(gray, (c0 + render.ox) * k, (r0 + render.oy) * k, k))
+    reread = _by_cell(grid, [w for ws in read_strips(strips, render.dpi, language) for w in ws])
+    data_rows = {r for (r, c), t in texts.items() if c in columns and _amountish(t)}
+    if not data_rows:
+        return words
+    first_data = min(data_rows)
+    replaced: set[Cell] = set()
+    for row, col in reread:
+        old = texts.get((row, col), "")
+        if col not in columns or row < first_data or (not old and row not in data_rows):
+            continue
+        new = " ".join(w.text for w in reread[(row, col)])
+        if is_amount(new) or not _amountish(old):
+            replaced.add((row, col))
+    kept = [w for w in words if _cell_of(grid, w.xc, w.yc) not in replaced]
+    return kept + [w for cell in replaced for w in reread[cell]]
 
 
 def _covered(segs: list[Segment], pos: float, start: float, stop: float) -> float:
@@ -275,25 +411,20 @@ def repair_numeric_columns(rows: list[list[str]]) -> None:
                     row[col] = fixed
 
 
-def _to_page(box: BBox, angle: float) -> BBox:
-    """A rectangle of the straightened frame as a bounding box on the page."""
-    back = ~pymupdf.Matrix(1, 1).prerotate(angle)
-    quad = pymupdf.Rect(box).quad * back
-    rect = quad.rect
-    return (rect.x0, rect.y0, rect.x1, rect.y1)
-
-
 def ocr_page(
     page: pymupdf.Page, number: int, limits: ExtractLimits, tables: bool
 ) -> tuple[list[Line], list[TableDraft]]:
-    """Lines of the OCRed page outside tables, and its ruled tables read region by region."""
-    textpage = page.get_textpage_ocr(
-        flags=_TEXT_FLAGS_OCR, language=limits.ocr_language, dpi=limits.ocr_dpi, full=True
-    )
-    lines = read_lines(page, textpage, number, ocr=True)
+    """Lines of the OCRed page outside tables, and its ruled tables read region by region.
+
+    Everything is in the straightened frame of the page: text lines are level there, which
+    the paragraph and table analysis rely on, and for the small angles of a scan it differs
+    from the page by a few points at most.
+    """
+    angle = estimate_skew(_render(page, 100, 0.0).gray)
+    render = _render(page, limits.ocr_dpi, angle)
+    lines = ocr_page_lines(render, number, limits.ocr_language)
     if not tables:
         return lines, []
-    angle = estimate_skew(_render(page, 100, 0.0).gray)
     grids = [g for g in find_grids(*image_segments(_render(page, _RULE_DPI, angle))) if _framed(g)]
     if not grids:
         return lines, []
@@ -301,10 +432,10 @@ def ocr_page(
     drafts: list[TableDraft] = []
     for grid in grids:
         words = [w for w in ocr_region_words(fine, grid, limits.ocr_language) if _clean(w)]
+        words = reread_amounts(render, grid, words, limits.ocr_language)
         draft = fill_grid(grid, words, number, ocr=True)
         if draft is not None:
             repair_numeric_columns(draft.rows)
-            draft.bbox = _to_page(grid.bbox, angle)
             drafts.append(draft)
     lines = [
         ln

@@ -1,0 +1,121 @@
+"""Amount columns of scanned tables, read again with digits only.
+
+General-purpose OCR reads small figures in a table as letters ("Û" for 0, "B5" for 85), drops
+thousands dots and runs neighbouring cells together. Tesseract can be told which characters a
+text may hold, but PyMuPDF's OCR call takes no such settings, so the `tesseract` program is
+called directly. The amount columns are cut out and laid side by side with wide white gaps, so
+one call reads the whole table and no figure can run into the next column's.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pymupdf
+
+from .layout import Word
+
+Gray = npt.NDArray[np.uint8]
+
+_WHITELIST = "0123456789.,-()%"
+_GAP_PX = 60
+_TIMEOUT_S = 30.0
+
+
+@dataclass(slots=True)
+class Strip:
+    """One amount column cut from the page image: its pixels and where they came from."""
+
+    gray: Gray
+    x0: float
+    y0: float
+    scale: float
+
+
+def _canvas(strips: list[Strip]) -> tuple[Gray, list[int]]:
+    height = max(s.gray.shape[0] for s in strips)
+    width = sum(s.gray.shape[1] for s in strips) + _GAP_PX * (len(strips) + 1)
+    canvas = np.full((height + 2 * _GAP_PX, width), 255, dtype=np.uint8)
+    offsets: list[int] = []
+    x = _GAP_PX
+    for s in strips:
+        h, w = s.gray.shape
+        canvas[_GAP_PX : _GAP_PX + h, x : x + w] = s.gray
+        offsets.append(x)
+        x += w + _GAP_PX
+    return canvas, offsets
+
+
+def _png(gray: Gray, dpi: int) -> bytes:
+    height, width = gray.shape
+    pix = pymupdf.Pixmap(pymupdf.csGRAY, width, height, np.ascontiguousarray(gray).tobytes(), 0)
+    pix.set_dpi(dpi, dpi)
+    data: bytes = pix.tobytes("png")
+    return data
+
+
+def _tesseract_tsv(png: bytes, dpi: int, language: str) -> str:
+    """Tesseract's word table for the image, or "" when the program fails or is missing."""
+    command = [
+        "tesseract",
+        "stdin",
+        "stdout",
+        "-l",
+        language,
+        "--psm",
+        "6",
+        "--dpi",
+        str(dpi),
+        "-c",
+        f"tessedit_char_whitelist={_WHITELIST}",
+        "tsv",
+    ]
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        done = subprocess.run(
+            command, input=png, capture_output=True, timeout=_TIMEOUT_S, check=True, env=env
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.decode("utf-8", "replace")
+
+
+def parse_tsv(tsv: str) -> list[tuple[int, int, int, int, str]]:
+    """(left, top, width, height, text) of every word in Tesseract's TSV output."""
+    words: list[tuple[int, int, int, int, str]] = []
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        text = (row.get("text") or "").strip()
+        if row.get("level") != "5" or not text:
+            continue
+        try:
+            box = (int(row["left"]), int(row["top"]), int(row["width"]), int(row["height"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+        words.append((*box, text))
+    return words
+
+
+def read_strips(strips: list[Strip], dpi: int, language: str) -> list[list[Word]]:
+    """Words of each strip, in page points, read with digits and number signs only."""
+    if not strips:
+        return []
+    canvas, offsets = _canvas(strips)
+    out: list[list[Word]] = [[] for _ in strips]
+    for left, top, width, height, text in parse_tsv(
+        _tesseract_tsv(_png(canvas, dpi), dpi, language)
+    ):
+        centre = left + width / 2
+        for i, (strip, offset) in enumerate(zip(strips, offsets, strict=True)):
+            if offset <= centre <= offset + strip.gray.shape[1]:
+                k = strip.scale
+                x0 = strip.x0 + (left - offset) * k
+                y0 = strip.y0 + (top - _GAP_PX) * k
+                out[i].append(Word(x0, y0, x0 + width * k, y0 + height * k, text, size=height * k))
+                break
+    return out
