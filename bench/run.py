@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,7 @@ def run_pdfplumber(path: Path) -> int:
         return len(pdf.pages)
 
 
-def parallel_pages_per_s(function: Any, files: list[Path], workers: int) -> float:
+def parallel_pages_per_s(function: Callable[[Path], int], files: list[Path], workers: int) -> float:
     ordered = sorted(files, key=lambda p: -p.stat().st_size)
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as pool:

@@ -71,7 +71,8 @@ def report_html(
 situatie. Minder inwoners zijn langdurig afhankelijk van een uitkering.</p>
 <h3>Wat gaan we daarvoor doen?</h3>
 <p>We versterken de wijkteams en zorgen voor een snelle toegang tot hulp, dicht bij huis.</p>
-<table><tr><th>Activiteit</th><th>Resultaat</th><th>Toelichting (status)</th></tr>{activities}</table>
+<table><tr><th>Activiteit</th><th>Resultaat</th><th>Toelichting (status)</th></tr>
+{activities}</table>
 <h3>Wat gaat het kosten?</h3>
 <p>Bedragen x € 1.000</p>
 <table><tr><th>Taakveld</th><th>Lasten</th><th>Baten</th><th>Saldo</th></tr>{body_rows}
@@ -89,9 +90,11 @@ def make_sample(
     story = pymupdf.Story(html=report_html(municipality, year, kind, rows), user_css=CSS)
     writer = pymupdf.DocumentWriter(str(path))
     more = True
+    page = pymupdf.paper_rect("a4")
+    body = pymupdf.Rect(page.x0 + 50, page.y0 + 50, page.x1 - 50, page.y1 - 50)
     while more:
-        device = writer.begin_page(pymupdf.paper_rect("a4"))
-        more, _ = story.place(pymupdf.paper_rect("a4") + (50, 50, -50, -50))
+        device = writer.begin_page(page)
+        more, _ = story.place(body)
         story.draw(device)
         writer.end_page()
     writer.close()

@@ -99,7 +99,7 @@ async def records_of(stack: Stack, ids: list[str]) -> list[dict[str, Any]]:
         return [
             r
             async for r in client.pcflow.documents.find(
-                {"document_id": {"$in": ids}}, {"document_id": 1, "status": 1}
+                {"document_id": {"$in": ids}}, {"document_id": 1, "status": 1, "reason": 1}
             )
         ]
     finally:
