@@ -1,0 +1,77 @@
+"""Scan clean-up and the digits-only reading of amount columns, on small generated images."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pymupdf
+import pytest
+
+from services.extract.binarize import clean_ink, ink_threshold
+from services.extract.digits import Strip, parse_tsv, read_strips
+from services.extract.grid import find_grids
+from services.extract.ocr import amount_columns
+
+
+def test_rule_pieces_at_wandering_positions_join_into_one_border() -> None:
+    hs = [(10.0, 10.0, 200.0), (60.0, 10.0, 200.0), (110.0, 10.0, 200.0)]
+    # a scanned right border read as pieces one pixel apart, listed out of order
+    vs = [(10.0, 10.0, 110.0), (199.4, 10.0, 30.0), (200.3, 10.0, 110.0), (105.0, 10.0, 110.0)]
+    (grid,) = find_grids(hs, vs)
+    assert grid.has_vertical(grid.xs[-1], 10.0, 110.0)
+
+
+def test_specks_and_shading_go_full_stops_stay() -> None:
+    gray = np.full((200, 200), 245, dtype=np.uint8)
+    gray[20:60, 20:180] = 215  # light cell shading
+    gray[100, 100] = 60  # a one-pixel speck
+    gray[30:34, 30:34] = 40  # a full stop at 300 dpi
+    gray[150:190, 50:56] = 30  # a stroke
+    ink = clean_ink(gray, 300)
+    assert not ink[100, 100]
+    assert ink[31, 31]
+    assert ink[170, 52]
+    assert not ink[50, 100]
+
+
+def test_threshold_stays_in_band_for_an_empty_page() -> None:
+    assert 90 <= ink_threshold(np.full((50, 50), 250, dtype=np.uint8)) <= 175
+
+
+def test_tesseract_tsv_words_are_parsed() -> None:
+    tsv = (
+        "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+        "1\t1\t0\t0\t0\t0\t0\t0\t100\t50\t-1\t\n"
+        "5\t1\t1\t1\t1\t1\t12\t8\t30\t10\t91.5\t-7.411\n"
+    )
+    assert parse_tsv(tsv) == [(12, 8, 30, 10, "-7.411")]
+
+
+def test_amount_columns_skip_labels_and_titles() -> None:
+    texts = {
+        (0, 0): "Taakveld",
+        (0, 1): "Lasten",
+        (0, 2): "Toelichting",
+        (1, 0): "630 - Inkomensregelingen",
+        (1, 1): "-10.382",
+        (1, 2): "lagere lasten",
+        (2, 0): "640 - Begeleide participatie",
+        (2, 1): "Û",
+        (2, 2): "hogere baten",
+    }
+    assert amount_columns(texts) == [1]
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract missing")
+def test_amount_strips_are_read_with_their_signs_and_dots() -> None:
+    doc = pymupdf.open()
+    page = doc.new_page(width=80, height=60)
+    page.insert_text((10, 20), "-10.382", fontsize=9)
+    page.insert_text((10, 40), "7.411", fontsize=9)
+    pix = page.get_pixmap(dpi=300, colorspace=pymupdf.csGRAY)
+    gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width).copy()
+    (words,) = read_strips([Strip(gray, 100.0, 200.0, 72 / 300)], 300, "nld")
+    texts = [w.text for w in sorted(words, key=lambda w: w.y0)]
+    assert texts == ["-10.382", "7.411"]
+    assert 200.0 < words[0].y0 < 215.0
