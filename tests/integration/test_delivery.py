@@ -37,12 +37,12 @@ def uploaded(doc_id: str) -> DocumentUploaded:
     )
 
 
-async def test_a_handler_failing_mid_message_gets_the_message_again(infra: Stack) -> None:
-    bootstrap = infra.settings.bootstrap
-    topic = await make_topic(bootstrap)
-    settings = CommonSettings(
-        kafka_bootstrap_servers=bootstrap, object_store_url=(infra.var / "objects").as_uri()
-    )
+async def deliveries_around_a_crash(settings: CommonSettings) -> list[str]:
+    """Publish DOC_IDS to a fresh topic; the handler fails once, halfway through the second.
+
+    Returns the document id of every delivery, in order, once each document was handled.
+    """
+    topic = await make_topic(settings.kafka_bootstrap_servers)
     transport = Transport(settings, "delivery-test")
     deliveries: list[str] = []
     crashed: set[str] = set()
@@ -64,6 +64,15 @@ async def test_a_handler_failing_mid_message_gets_the_message_again(infra: Stack
         await asyncio.wait_for(done.wait(), timeout=60)
     finally:
         await transport.broker.stop()
+    return deliveries
+
+
+async def test_a_handler_failing_mid_message_gets_the_message_again(infra: Stack) -> None:
+    settings = CommonSettings(
+        kafka_bootstrap_servers=infra.settings.bootstrap,
+        object_store_url=(infra.var / "objects").as_uri(),
+    )
+    deliveries = await deliveries_around_a_crash(settings)
 
     assert deliveries.count(DOC_IDS[1]) == 2
     assert deliveries.count(DOC_IDS[0]) == 1

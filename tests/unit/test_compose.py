@@ -1,8 +1,9 @@
 """docker-compose.yml against the code: the settings it passes, health, restarts, dependencies.
 
 A misspelt variable in compose is silently ignored by pydantic-settings and the service runs on
-its default, which in production means talking to 127.0.0.1. These checks catch that, and the
-other ways the compose file and the code drift apart, without a Docker engine.
+its default, which in production means talking to 127.0.0.1, or, for Kafka security, silently
+PLAINTEXT. These checks catch that, and the other ways the compose file, the scripts under
+deploy/ and the code drift apart, without a Docker engine.
 """
 
 from __future__ import annotations
@@ -13,11 +14,14 @@ from typing import Any
 
 import pytest
 import yaml
+from faststream.security import SASLScram512
 from pydantic_settings import BaseSettings
 
 from shared import topics
+from shared.broker import kafka_security
 from shared.settings import (
     ClassifySettings,
+    CommonSettings,
     ExtractSettings,
     IngestSettings,
     MongoSettings,
@@ -27,6 +31,7 @@ from shared.settings import (
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
 PROMETHEUS = ROOT / "deploy" / "prometheus" / "prometheus.yml"
+KAFKA_DEPLOY = ROOT / "deploy" / "kafka"
 
 SETTINGS: dict[str, type[BaseSettings]] = {
     "ingest": IngestSettings,
@@ -38,6 +43,7 @@ SETTINGS: dict[str, type[BaseSettings]] = {
 LIBRARY_VARIABLES = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"}
 ONE_SHOT = "no"
 SECRET = re.compile(r"PASSWORD|SECRET|MONGO_URL")
+INTERPOLATION = re.compile(r"\$\{([A-Z_]+)(?::?[-?][^}]*)?\}")
 
 
 def compose() -> dict[str, Any]:
@@ -59,6 +65,27 @@ def environment(service: dict[str, Any]) -> dict[str, str]:
 
 def setting_names(settings: type[BaseSettings]) -> set[str]:
     return {f"PCFLOW_{field.upper()}" for field in settings.model_fields}
+
+
+def mounts(service: dict[str, Any]) -> dict[str, str]:
+    """Mount target -> source (a named volume or a ./path) of the short volume syntax."""
+    found = {}
+    for volume in service.get("volumes", []):
+        source, target, *_ = volume.split(":")
+        found[target] = source
+    return found
+
+
+def properties(path: Path) -> dict[str, str]:
+    lines = (line.strip() for line in path.read_text().splitlines())
+    return dict(
+        line.split("=", 1) for line in lines if line and not line.startswith("#") and "=" in line
+    )
+
+
+def placeholders(env: dict[str, str]) -> dict[str, str]:
+    """The environment as compose would pass it, with every ${...} filled in."""
+    return {name: INTERPOLATION.sub("placeholder", value) for name, value in env.items()}
 
 
 def test_each_pipeline_service_runs_its_module() -> None:
@@ -105,7 +132,7 @@ def test_every_service_restarts_and_every_long_running_one_has_a_healthcheck() -
 
 def test_one_shot_setup_is_awaited_until_it_succeeded() -> None:
     one_shots = {name for name, s in services().items() if s["restart"] == ONE_SHOT}
-    assert one_shots == {"kafka-init", "minio-init"}
+    assert one_shots == {"kafka-certs", "kafka-init", "minio-init"}
     for name, service in services().items():
         for dependency, condition in service.get("depends_on", {}).items():
             expected = (
@@ -131,6 +158,130 @@ def test_secrets_come_from_the_env_file() -> None:
     assert referenced, "required variables are marked with ${NAME:?message}"
     for variable in referenced:
         assert re.search(rf"^{variable}=", example, re.M), f"{variable} missing in .env.example"
+
+
+def test_no_secret_is_written_into_the_compose_file() -> None:
+    assignment = re.compile(r"^\s*-?\s*([\w.-]*(?:PASSWORD|SECRET)[\w.-]*)\s*[:=]\s*(.+)$", re.I)
+    for number, line in enumerate(COMPOSE.read_text().splitlines(), 1):
+        if line.lstrip().startswith("#") or not (found := assignment.match(line)):
+            continue
+        value = found.group(2).strip().strip("\"'")
+        assert value.startswith("${"), f"docker-compose.yml:{number}: {found.group(1)} is literal"
+
+
+@pytest.mark.parametrize("name", SETTINGS)
+def test_kafka_clients_authenticate_over_tls(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = environment(services()[name])
+    assert env["PCFLOW_KAFKA_SECURITY_PROTOCOL"] == "SASL_SSL"
+    assert env["PCFLOW_KAFKA_SASL_MECHANISM"] == "SCRAM-SHA-512"
+    for variable in ("PCFLOW_KAFKA_SASL_USERNAME", "PCFLOW_KAFKA_SASL_PASSWORD"):
+        assert INTERPOLATION.fullmatch(env[variable]), f"{variable} is not taken from .env"
+    for variable, value in placeholders(env).items():
+        monkeypatch.setenv(variable, value)
+    settings = SETTINGS[name]()
+    assert isinstance(settings, CommonSettings)
+    # The CA file exists only in the container; the SASL wiring is what is checked here.
+    security = kafka_security(settings.model_copy(update={"kafka_ssl_cafile": None}))
+    assert isinstance(security, SASLScram512)
+    assert security.use_ssl
+
+
+def test_the_services_bootstrap_listener_requires_sasl_ssl() -> None:
+    broker = properties(KAFKA_DEPLOY / "server.properties")
+    protocols = dict(
+        pair.split(":") for pair in broker["listener.security.protocol.map"].split(",")
+    )
+    ports = {
+        listener.split("://")[0]: listener.rsplit(":", 1)[1]
+        for listener in broker["listeners"].split(",")
+    }
+    mechanisms = broker["sasl.enabled.mechanisms"].split(",")
+    for name in SETTINGS:
+        env = environment(services()[name])
+        port = env["PCFLOW_KAFKA_BOOTSTRAP_SERVERS"].rsplit(":", 1)[1]
+        (listener,) = [listener for listener, p in ports.items() if p == port]
+        assert protocols[listener] == "SASL_SSL"
+        assert env["PCFLOW_KAFKA_SASL_MECHANISM"] in mechanisms
+    published = {port.rsplit(":", 1)[1] for port in services()["kafka"]["ports"]}
+    for listener, port in ports.items():
+        if port in published:
+            assert protocols[listener] == "SASL_SSL", f"{listener} is published without SASL_SSL"
+    # The unauthenticated controller listener (a super user) must not be reachable from outside.
+    assert "CONTROLLER://localhost:" in broker["listeners"]
+    assert broker["allow.everyone.if.no.acl.found"] == "false"
+
+
+def test_the_ca_file_the_services_trust_is_the_one_kafka_certs_writes() -> None:
+    script = (KAFKA_DEPLOY / "make-certs.sh").read_text()
+    ca_dir = re.search(r"^ca=(\S+)$", script, re.M)
+    assert ca_dir and '"$ca/ca.crt"' in script
+    ca_volume = mounts(services()["kafka-certs"])[ca_dir.group(1)]
+    assert ca_volume in compose()["volumes"]
+    tls_volume = mounts(services()["kafka-certs"])["/etc/pcflow/kafka-tls"]
+    for name in SETTINGS:
+        cafile = Path(environment(services()[name])["PCFLOW_KAFKA_SSL_CAFILE"])
+        assert cafile.name == "ca.crt"
+        assert mounts(services()[name]).get(str(cafile.parent)) == ca_volume, name
+    # The Java clients (healthcheck, kafka-init) and MinIO read the same CA.
+    for name, target in (
+        ("kafka", "/etc/pcflow/kafka-ca"),
+        ("kafka-init", "/etc/pcflow/kafka-ca"),
+        ("minio", "/etc/minio/certs/CAs"),
+    ):
+        assert mounts(services()[name]).get(target) == ca_volume, name
+    for script_name in ("start-broker.sh", "create-topics.sh"):
+        assert (
+            "ssl.truststore.location=/etc/pcflow/kafka-ca/ca.crt"
+            in (KAFKA_DEPLOY / script_name).read_text()
+        )
+    # Only the broker gets its private key.
+    holders = {name for name, s in services().items() if tls_volume in mounts(s).values()}
+    assert holders == {"kafka-certs", "kafka"}
+
+
+def test_kafka_setup_and_healthcheck_log_in_as_the_admin() -> None:
+    kafka = services()["kafka"]
+    start = (KAFKA_DEPLOY / "start-broker.sh").read_text()
+    health = " ".join(kafka["healthcheck"]["test"])
+    client_config = re.search(r"--command-config (\S+)", health)
+    assert client_config and f"client={client_config.group(1)}" in start
+    assert "security.protocol=SASL_SSL" in start
+    assert "--add-scram" in start and "--ignore-formatted" in start
+    setup = (KAFKA_DEPLOY / "create-topics.sh").read_text()
+    assert "security.protocol=SASL_SSL" in setup
+    invocations = re.findall(r"/opt/kafka/bin/kafka-.*", setup)
+    assert invocations and all("--command-config" in line for line in invocations)
+    for variable in ("KAFKA_PCFLOW_USERNAME", "KAFKA_PCFLOW_PASSWORD", "KAFKA_MINIO_PASSWORD"):
+        assert variable in environment(services()["kafka-init"])
+        assert variable in setup
+    assert "--group pcflow-" in setup and "--topic pcflow.documents." in setup
+
+
+def test_the_consumer_groups_are_covered_by_the_acls() -> None:
+    setup = (KAFKA_DEPLOY / "create-topics.sh").read_text()
+    (group_prefix,) = re.findall(r"--group (\S+)", setup)
+    (topic_prefix,) = re.findall(r"prefixed --topic (\S+)", setup)
+    groups = set(
+        re.findall(
+            r'GROUP = "([^"]+)"',
+            " ".join((ROOT / "services" / name / "app.py").read_text() for name in SETTINGS),
+        )
+    )
+    assert groups and all(group.startswith(group_prefix) for group in groups)
+    assert all(topic.startswith(topic_prefix) for topic in topics.ALL)
+
+
+def test_minio_notifies_kafka_over_sasl_ssl() -> None:
+    minio = services()["minio"]
+    env = environment(minio)
+    assert env["MINIO_NOTIFY_KAFKA_TLS_PCFLOW"] == "on"
+    assert env["MINIO_NOTIFY_KAFKA_TLS_SKIP_VERIFY_PCFLOW"] == "off"
+    assert env["MINIO_NOTIFY_KAFKA_SASL_PCFLOW"] == "on"
+    assert env["MINIO_NOTIFY_KAFKA_SASL_MECHANISM_PCFLOW"] == "sha512"
+    assert "${KAFKA_MINIO_PASSWORD" in env["MINIO_NOTIFY_KAFKA_SASL_PASSWORD_PCFLOW"]
+    certs_dir = minio["command"][minio["command"].index("--certs-dir") + 1]
+    assert f"{certs_dir}/CAs" in mounts(minio)
+    assert minio["depends_on"]["kafka-init"]["condition"] == "service_completed_successfully"
 
 
 def test_extract_scales_out() -> None:
