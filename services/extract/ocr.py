@@ -11,6 +11,7 @@ painted out; its words replace the page OCR's words inside the table.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -240,9 +241,12 @@ def ocr_region_words(render: _Render, grid: Grid, language: str) -> list[Word]:
     k = render.scale
     crop = crop.copy()
     band = max(int(1.5 / k), 1)
+    # paint the rules found, not whole grid lines: those would cut through spanning cells
     for x in grid.xs:
         c = int(x / k) - render.ox - c0
-        crop[:, max(c - band, 0) : c + band + 1] = 255
+        for _, y0, y1 in (s for s in grid.vsegs if abs(s[0] - x) <= 2.0):
+            rows = slice(max(int(y0 / k) - render.oy - r0, 0), int(y1 / k) - render.oy - r0 + 1)
+            crop[rows, max(c - band, 0) : c + band + 1] = 255
     for y in grid.ys:
         r = int(y / k) - render.oy - r0
         crop[max(r - band, 0) : r + band + 1, :] = 255
@@ -353,12 +357,29 @@ def reread_amounts(render: _Render, grid: Grid, words: list[Word], language: str
     return kept + [w for cell in replaced for w in reread[cell]]
 
 
-def _covered(segs: list[Segment], pos: float, start: float, stop: float) -> float:
+def _covered(segs: list[Segment], pos: float, start: float, stop: float, tol: float = 4.0) -> float:
     """Share of start..stop that segments near `pos` cover (skew-tolerant)."""
     total = sum(
-        max(0.0, min(s[2], stop) - max(s[1], start)) for s in segs if abs(s[0] - pos) <= 4.0
+        max(0.0, min(s[2], stop) - max(s[1], start)) for s in segs if abs(s[0] - pos) <= tol
     )
     return total / max(stop - start, 1.0)
+
+
+def ruled_rows(grid: Grid) -> Grid:
+    """The grid without row lines that do not cross a single cell from border to border.
+
+    In a scan the serifs along the baseline of bold text fuse into long dark runs that look
+    like short rules; a real row rule spans at least one whole cell.
+    """
+    ys = [
+        y
+        for i, y in enumerate(grid.ys)
+        if i in (0, len(grid.ys) - 1)
+        or any(
+            _covered(grid.hsegs, y, a, b, tol=2.0) >= 0.9 for a, b in itertools.pairwise(grid.xs)
+        )
+    ]
+    return Grid(grid.bbox, grid.xs, ys, grid.vsegs, grid.hsegs)
 
 
 def _framed(grid: Grid) -> bool:
@@ -426,6 +447,7 @@ def ocr_page(
     if not tables:
         return lines, []
     grids = [g for g in find_grids(*image_segments(_render(page, _RULE_DPI, angle))) if _framed(g)]
+    grids = [ruled_rows(g) for g in grids]
     if not grids:
         return lines, []
     fine = _render(page, limits.ocr_cell_dpi, angle)
