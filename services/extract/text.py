@@ -90,10 +90,20 @@ def _same_row(a: Line, b: Line) -> bool:
     return overlap_1d(a.y0, a.y1, b.y0, b.y1) >= 0.6 * min(a.height, b.height)
 
 
+def _word_gap(line: Line) -> float:
+    """Widest gap (in ems) between two pieces of one line.
+
+    Tesseract cuts a justified line at its wide word spaces, so OCR pieces get more room; a
+    column gutter is still wider than that.
+    """
+    return 1.8 if line.ocr else 0.9
+
+
 def merge_same_baseline(lines: list[Line]) -> list[Line]:
     """Join pieces of one visual line: a list marker and its text, or runs split by the producer.
 
-    Pieces further apart than about one em stay separate: that gap is a column or cell border.
+    Pieces further apart than about one em (two in OCR text) stay separate: that gap is a column
+    or cell border.
     """
     lines = sorted(lines, key=lambda ln: (ln.x0, ln.y0))
     merged: list[Line] = []
@@ -104,7 +114,7 @@ def merge_same_baseline(lines: list[Line]) -> list[Line]:
             if not _same_row(cand, line) or cand.x1 > line.x0 + 1.0:
                 continue
             gap = line.x0 - cand.x1
-            limit = 3.0 * size if _BULLET_ONLY.match(cand.text) else 0.9 * size
+            limit = 3.0 * size if _BULLET_ONLY.match(cand.text) else _word_gap(line) * size
             if gap <= limit:
                 target = cand
                 break
@@ -119,6 +129,14 @@ def merge_same_baseline(lines: list[Line]) -> list[Line]:
         target.y0 = min(target.y0, line.y0)
         target.y1 = max(target.y1, line.y1)
     return merged
+
+
+_OCR_BULLET = re.compile(r"^\s*(?:[_«»+•°·*~]\s*){1,3}(?=[^\W\d_])")
+
+
+def ocr_bullet(text: str) -> str:
+    """A round bullet as OCR reads it ("_", "«", "+ _") made a plain bullet again."""
+    return _OCR_BULLET.sub("• ", text, count=1)
 
 
 def split_marker(text: str) -> tuple[str, str]:

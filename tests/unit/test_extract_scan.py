@@ -11,7 +11,10 @@ import pytest
 from services.extract.binarize import clean_ink, ink_threshold
 from services.extract.digits import Strip, parse_tsv, read_strips
 from services.extract.grid import find_grids
+from services.extract.layout import Line
 from services.extract.ocr import amount_columns
+from services.extract.text import merge_same_baseline, ocr_bullet, split_marker
+from shared.documents import Span
 
 
 def test_rule_pieces_at_wandering_positions_join_into_one_border() -> None:
@@ -75,3 +78,28 @@ def test_amount_strips_are_read_with_their_signs_and_dots() -> None:
     texts = [w.text for w in sorted(words, key=lambda w: w.y0)]
     assert texts == ["-10.382", "7.411"]
     assert 200.0 < words[0].y0 < 215.0
+
+
+@pytest.mark.parametrize(
+    ("ocr", "bullet"),
+    [("_ Begeleiding naar werk", "Begeleiding naar werk"), ("« _We bereiden", "We bereiden")],
+)
+def test_bullets_as_ocr_reads_them_are_list_markers(ocr: str, bullet: str) -> None:
+    assert split_marker(ocr_bullet(ocr)) == ("•", bullet)
+
+
+def test_ocr_text_is_left_alone_without_a_bullet() -> None:
+    assert ocr_bullet("_ 12 dingen") == "_ 12 dingen"
+    assert ocr_bullet("Gewone tekst") == "Gewone tekst"
+
+
+def _piece(x0: float, x1: float, text: str, ocr: bool) -> Line:
+    span = Span(text=text, font="f", size=10.0, bbox=(x0, 100.0, x1, 110.0))
+    return Line(x0, 100.0, x1, 110.0, [span], ocr=ocr)
+
+
+def test_justified_ocr_line_cut_at_wide_spaces_is_one_line() -> None:
+    pieces = [_piece(50, 80, "een", True), _piece(94, 140, "gemeente", True)]
+    assert [ln.text for ln in merge_same_baseline(pieces)] == ["een gemeente"]
+    born = [_piece(50, 80, "een", False), _piece(94, 140, "gemeente", False)]
+    assert len(merge_same_baseline(born)) == 2
