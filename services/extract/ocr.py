@@ -26,7 +26,7 @@ from .digits import Strip, read_strips
 from .grid import Grid, Segment, find_grids
 from .layout import Line, Word, inside
 from .limits import ExtractLimits
-from .tables import TableDraft, fill_grid, is_amount
+from .tables import YEAR, TableDraft, fill_grid, is_amount
 from .text import TEXT_FLAGS, ocr_bullet, read_lines
 
 _MIN_CHARS = 20
@@ -302,58 +302,83 @@ def _by_cell(grid: Grid, words: list[Word]) -> dict[Cell, list[Word]]:
 
 
 def _amountish(text: str) -> bool:
-    return is_amount(text) or bool(_ZERO_LOOKALIKES.match(text))
+    return (is_amount(text) and not YEAR.match(text)) or bool(_ZERO_LOOKALIKES.match(text))
 
 
-def amount_columns(texts: dict[Cell, str]) -> list[int]:
-    """Columns (never the first, which holds the labels) where most filled cells are amounts."""
-    columns = sorted({c for _, c in texts if c > 0})
+def _texts(grid: Grid, words: list[Word]) -> dict[Cell, str]:
+    return {cell: " ".join(w.text for w in ws) for cell, ws in _by_cell(grid, words).items()}
+
+
+def data_rows(readings: list[dict[Cell, str]], ncols: int) -> set[int]:
+    """Rows that show amounts (a year in a column title does not count) in any reading."""
+    need = 2 if ncols > 2 else 1
+    rows: set[int] = set()
+    for texts in readings:
+        counts: dict[int, int] = {}
+        for (row, col), text in texts.items():
+            if col > 0 and _amountish(text):
+                counts[row] = counts.get(row, 0) + 1
+        rows |= {row for row, n in counts.items() if n >= need}
+    return rows
+
+
+def amount_columns(readings: list[dict[Cell, str]], rows: set[int]) -> list[int]:
+    """Columns (never the first, which holds the labels) where, in rows with amounts, at least
+    half of the filled cells are amounts in one of the readings.
+
+    Cells of nothing but rule remnants ("|", ":") do not count either way.
+    """
+    cells = {cell for texts in readings for cell in texts if cell[0] in rows and cell[1] > 0}
     out: list[int] = []
-    for col in columns:
-        filled = [t for (_, c), t in texts.items() if c == col and t]
-        amounts = sum(1 for t in filled if _amountish(t))
-        if amounts >= 2 and amounts >= 0.5 * len(filled):
+    for col in sorted({c for _, c in cells}):
+        filled = amounts = 0
+        for cell in (c for c in cells if c[1] == col):
+            texts = [t.get(cell, "") for t in readings]
+            if any(any(ch.isalnum() for ch in t) for t in texts):
+                filled += 1
+                amounts += any(_amountish(t) for t in texts)
+        if amounts and amounts >= 0.5 * filled:
             out.append(col)
     return out
+
+
+def _strip(render: _Render, grid: Grid, col: int) -> Strip | None:
+    k = render.scale
+    cut = _crop(render, (grid.xs[col], grid.bbox[1], grid.xs[col + 1], grid.bbox[3]))
+    if cut is None:
+        return None
+    gray, c0, r0 = cut
+    gray = _erase_rules(gray, k)
+    band = max(int(2.0 / k), 1)
+    gray[:, :band] = 255
+    gray[:, -band:] = 255
+    return Strip(gray, (c0 + render.ox) * k, (r0 + render.oy) * k, k)
 
 
 def reread_amounts(render: _Render, grid: Grid, words: list[Word], language: str) -> list[Word]:
     """Replace the words of amount cells by a digits-only reading of the same cells.
 
-    Rows above the first row with amounts are column titles and keep their first reading; an
-    empty cell is filled only in a row that already shows amounts, so figures that ran into
-    the neighbouring cell come back to their own column.
+    Only rows that show amounts in either reading take part, so column titles keep their
+    first reading; an empty cell of such a row is filled too, so figures that ran into the
+    neighbouring cell come back to their own column.
     """
-    cells = _by_cell(grid, words)
-    texts = {cell: " ".join(w.text for w in ws) for cell, ws in cells.items()}
-    columns = amount_columns(texts)
-    if not columns:
+    ncols = len(grid.xs) - 1
+    first = _texts(grid, words)
+    if ncols < 2 or sum(1 for (_, c), t in first.items() if c > 0 and _amountish(t)) < 2:
         return words
-    k = render.scale
-    band = max(int(2.0 / k), 1)
-    strips: list[Strip] = []
-    for col in columns:
-        cut = _crop(render, (grid.xs[col], grid.bbox[1], grid.xs[col + 1], grid.bbox[3]))
-        if cut is None:
-            return words
-        gray, c0, r0 = cut
-        gray = _erase_rules(gray, k)
-        gray[:, :band] = 255
-        gray[:, -band:] = 255
-        strips.append(Strip(gray, (c0 + render.ox) * k, (r0 + render.oy) * k, k))
-    reread = _by_cell(grid, [w for ws in read_strips(strips, render.dpi, language) for w in ws])
-    data_rows = {r for (r, c), t in texts.items() if c in columns and _amountish(t)}
-    if not data_rows:
+    strips = [_strip(render, grid, col) for col in range(1, ncols)]
+    if any(s is None for s in strips):
         return words
-    first_data = min(data_rows)
+    digits = [w for ws in read_strips([s for s in strips if s], render.dpi, language) for w in ws]
+    reread = _by_cell(grid, [w for w in digits if _clean(w)])
+    second = {cell: " ".join(w.text for w in ws) for cell, ws in reread.items()}
+    rows = data_rows([first, second], ncols)
+    columns = amount_columns([first, second], rows)
     replaced: set[Cell] = set()
-    for row, col in reread:
-        old = texts.get((row, col), "")
-        if col not in columns or row < first_data or (not old and row not in data_rows):
-            continue
-        new = " ".join(w.text for w in reread[(row, col)])
-        if is_amount(new) or not _amountish(old):
-            replaced.add((row, col))
+    for cell, new in second.items():
+        wanted = cell[0] in rows and cell[1] in columns
+        if wanted and (is_amount(new) or not _amountish(first.get(cell, ""))):
+            replaced.add(cell)
     kept = [w for w in words if _cell_of(grid, w.xc, w.yc) not in replaced]
     return kept + [w for cell in replaced for w in reread[cell]]
 
@@ -366,21 +391,26 @@ def _covered(segs: list[Segment], pos: float, start: float, stop: float, tol: fl
     return total / max(stop - start, 1.0)
 
 
-def ruled_rows(grid: Grid) -> Grid:
-    """The grid without row lines that do not cross a single cell from border to border.
-
-    In a scan the serifs along the baseline of bold text fuse into long dark runs that look
-    like short rules; a real row rule spans at least one whole cell.
-    """
-    ys = [
-        y
-        for i, y in enumerate(grid.ys)
-        if i in (0, len(grid.ys) - 1)
-        or any(
-            _covered(grid.hsegs, y, a, b, tol=2.0) >= 0.9 for a, b in itertools.pairwise(grid.xs)
-        )
+def _crossing(lines: list[float], segs: list[Segment], borders: list[float]) -> list[float]:
+    """The outer lines, and the inner ones that run across at least one whole cell."""
+    return [
+        pos
+        for i, pos in enumerate(lines)
+        if i in (0, len(lines) - 1)
+        or any(_covered(segs, pos, a, b, tol=2.0) >= 0.9 for a, b in itertools.pairwise(borders))
     ]
-    return Grid(grid.bbox, grid.xs, ys, grid.vsegs, grid.hsegs)
+
+
+def ruled_cells(grid: Grid) -> Grid:
+    """The grid without rules that do not cross a single cell from border to border.
+
+    In a scan the serifs along the baseline of bold text fuse into long dark runs, and tall
+    letters stacked in a two-line heading into short strokes; both look like bits of rule,
+    while a real rule spans at least one whole cell.
+    """
+    ys = _crossing(grid.ys, grid.hsegs, grid.xs)
+    xs = _crossing(grid.xs, grid.vsegs, ys)
+    return Grid(grid.bbox, xs, ys, grid.vsegs, grid.hsegs)
 
 
 def _framed(grid: Grid) -> bool:
@@ -411,26 +441,55 @@ _LEADING_MINUS = re.compile(r"^[=~„]\s*(?=\d)|^-\s+-(?=\d)")
 _TRAILING = re.compile(r"(?<=\d)[,.:;]+$")
 
 
+_DOTTED = re.compile(r"\d\.\d{3}(?!\d)")
+_COMMA_THOUSANDS = re.compile(r"^(\(?-?\d{1,3}),(\d{3}\)?)$")
+_BARE = re.compile(r"^(\(?-?)(\d{4,})(\)?)$")
+
+
+def _thousands(text: str) -> str:
+    """An amount with its thousands dots restored ("-12593" -> "-12.593", "4,514" -> "4.514")
+    in a table that prints its amounts with dots."""
+    comma = _COMMA_THOUSANDS.match(text)
+    if comma:
+        return f"{comma.group(1)}.{comma.group(2)}"
+    bare = _BARE.match(text)
+    if bare and not YEAR.match(bare.group(2)):
+        digits = bare.group(2)
+        head = len(digits) % 3 or 3
+        groups = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
+        return bare.group(1) + ".".join(groups) + bare.group(3)
+    return text
+
+
 def repair_numeric_columns(rows: list[list[str]]) -> None:
     """Undo typical OCR confusions in columns that hold amounts.
 
     A lone round glyph in an amount column is a zero, "=" or a low quote before digits is a
-    minus, and punctuation after the last digit is a speck. Text columns are left alone.
+    minus, and punctuation after the last digit is a speck. Where the table prints thousands
+    with dots, a comma in that place or a missing dot is a misread too. Text columns are left
+    alone.
     """
     if not rows:
         return
-    for col in range(1, len(rows[0])):
-        cells = [r[col] for r in rows if r[col]]
-        if not cells or sum(is_amount(c) for c in cells) < 0.6 * len(cells):
-            continue
+    columns = [
+        col
+        for col in range(1, len(rows[0]))
+        if (cells := [r[col] for r in rows if r[col]])
+        and sum(is_amount(c) for c in cells) >= 0.5 * len(cells)
+    ]
+    dotted = any(_DOTTED.search(r[col]) for r in rows for col in columns)
+    for col in columns:
         for row in rows:
             text = row[col]
             if _ZERO_LOOKALIKES.match(text):
                 row[col] = "0"
-            elif not is_amount(text):
+                continue
+            if not is_amount(text):
                 fixed = _TRAILING.sub("", _LEADING_MINUS.sub("-", text)).strip()
                 if is_amount(fixed):
-                    row[col] = fixed
+                    row[col] = text = fixed
+            if dotted and is_amount(text):
+                row[col] = _thousands(text)
 
 
 def ocr_page(
@@ -448,7 +507,7 @@ def ocr_page(
     if not tables:
         return lines, []
     grids = [g for g in find_grids(*image_segments(_render(page, _RULE_DPI, angle))) if _framed(g)]
-    grids = [ruled_rows(g) for g in grids]
+    grids = [ruled_cells(g) for g in grids]
     if not grids:
         return lines, []
     fine = _render(page, limits.ocr_cell_dpi, angle)

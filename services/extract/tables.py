@@ -19,7 +19,7 @@ from .text import clean_text, join_text
 _AMOUNT = re.compile(
     r"^\(?[-−–]?\s?(?:€\s?)?\d{1,3}(?:\.\d{3})*(?:,\d+)?\)?%?$|^\(?[-−–]?\d+(?:,\d+)?\)?%?$"
 )
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
+YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
 @dataclass(slots=True)
@@ -100,7 +100,7 @@ def drop_empty_columns(rows: list[list[str]]) -> tuple[list[list[str]], list[int
 
 
 def _numeric_cells(row: list[str]) -> int:
-    return sum(1 for c in row if c and is_amount(c) and not _YEAR.match(c))
+    return sum(1 for c in row if c and is_amount(c) and not YEAR.match(c))
 
 
 def classify_rows(table: TableDraft) -> None:

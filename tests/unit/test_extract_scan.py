@@ -12,7 +12,7 @@ from services.extract.binarize import clean_ink, ink_threshold
 from services.extract.digits import Strip, parse_tsv, read_strips
 from services.extract.grid import find_grids
 from services.extract.layout import Line
-from services.extract.ocr import amount_columns
+from services.extract.ocr import amount_columns, data_rows, repair_numeric_columns
 from services.extract.text import merge_same_baseline, ocr_bullet, split_marker
 from shared.documents import Span
 
@@ -51,19 +51,25 @@ def test_tesseract_tsv_words_are_parsed() -> None:
     assert parse_tsv(tsv) == [(12, 8, 30, 10, "-7.411")]
 
 
-def test_amount_columns_skip_labels_and_titles() -> None:
+def test_amount_columns_skip_labels_titles_and_text() -> None:
     texts = {
         (0, 0): "Taakveld",
-        (0, 1): "Lasten",
-        (0, 2): "Toelichting",
+        (0, 1): "Lasten 2019",
+        (0, 2): "Baten 2019",
+        (0, 3): "Toelichting",
         (1, 0): "630 - Inkomensregelingen",
         (1, 1): "-10.382",
-        (1, 2): "lagere lasten",
+        (1, 2): "7.411",
+        (1, 3): "lagere lasten",
         (2, 0): "640 - Begeleide participatie",
         (2, 1): "Û",
-        (2, 2): "hogere baten",
+        (2, 2): "B5",
+        (2, 3): "hogere baten",
     }
-    assert amount_columns(texts) == [1]
+    digits = {(2, 1): "0", (2, 2): "85"}
+    rows = data_rows([texts, digits], 4)
+    assert rows == {1, 2}
+    assert amount_columns([texts, digits], rows) == [1, 2]
 
 
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract missing")
@@ -103,3 +109,24 @@ def test_justified_ocr_line_cut_at_wide_spaces_is_one_line() -> None:
     assert [ln.text for ln in merge_same_baseline(pieces)] == ["een gemeente"]
     born = [_piece(50, 80, "een", False), _piece(94, 140, "gemeente", False)]
     assert len(merge_same_baseline(born)) == 2
+
+
+def test_thousands_dots_come_back_where_the_table_prints_them() -> None:
+    rows = [
+        ["Taakveld", "Lasten 2019", "Baten"],
+        ["6.1", "-12593", "4,514"],
+        ["6.2", "1.234", "-2.152."],
+        ["6.3", "Û", "2019"],
+    ]
+    repair_numeric_columns(rows)
+    assert rows[1:] == [
+        ["6.1", "-12.593", "4.514"],
+        ["6.2", "1.234", "-2.152"],
+        ["6.3", "0", "2019"],
+    ]
+
+
+def test_amounts_without_thousands_keep_their_commas() -> None:
+    rows = [["Indicator", "Waarde"], ["a", "0,5"], ["b", "12,250"]]
+    repair_numeric_columns(rows)
+    assert rows[1:] == [["a", "0,5"], ["b", "12,250"]]
