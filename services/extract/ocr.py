@@ -27,7 +27,7 @@ from .grid import Grid, Segment, find_grids
 from .layout import Line, Word, inside
 from .limits import ExtractLimits
 from .tables import YEAR, TableDraft, fill_grid, is_amount
-from .text import TEXT_FLAGS, ocr_bullet, read_lines
+from .text import TEXT_FLAGS, ocr_bullet_spans, read_lines
 
 _MIN_CHARS = 20
 _RULE_DPI = 150
@@ -268,7 +268,7 @@ def _moved(line: Line, place: _Placement) -> Line:
     for w in line.words:
         x0, y0, x1, y1 = place.box(w.x0, w.y0, w.x1, w.y1)
         words.append(Word(x0, y0, x1, y1, w.text, w.bold, w.italic, w.size * place.sy))
-    spans[0] = spans[0].model_copy(update={"text": ocr_bullet(spans[0].text)})
+    spans = ocr_bullet_spans(spans)
     x0, y0, x1, y1 = place.box(line.x0, line.y0, line.x1, line.y1)
     return Line(x0, y0, x1, y1, spans, words, page=line.page, ocr=True)
 

@@ -117,6 +117,20 @@ def _text_x0(line: Line, marker: str) -> float:
     return line.x0
 
 
+def _short_ending(cur: BlockDraft, line: Line) -> bool:
+    """The block so far is a heading or a finished paragraph: a lone question, or a line that
+    ends a sentence well short of the next one.
+
+    OCR gives no reliable type style, so a heading set in bold at body size would otherwise
+    run into the paragraph below it.
+    """
+    prev = cur.lines[-1]
+    text = cur.parts[-1].rstrip().rstrip(_CLOSERS)
+    if len(cur.lines) == 1 and text.endswith("?"):
+        return True
+    return text.endswith(_TERMINAL) and (prev.x1 - prev.x0) < 0.7 * (line.x1 - line.x0)
+
+
 def _continues(cur: BlockDraft, line: Line, marker: str, body: float, gap: float) -> bool:
     prev = cur.lines[-1]
     if marker and not _wrapped_dash(cur, line, marker):
@@ -130,6 +144,8 @@ def _continues(cur: BlockDraft, line: Line, marker: str, body: float, gap: float
         first = line.text.lstrip("\"'‘“(")[:1]
         return _unfinished(cur.parts[-1]) or first.islower() or _ends_full(cur, line)
     if line.y0 - prev.y1 > gap + 0.35 * max(line.size, 1.0):
+        return False
+    if line.ocr and _short_ending(cur, line):
         return False
     if line.x1 < prev.x0 or line.x0 > prev.x1:
         return False

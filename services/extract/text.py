@@ -139,6 +139,20 @@ def ocr_bullet(text: str) -> str:
     return _OCR_BULLET.sub("• ", text, count=1)
 
 
+def ocr_bullet_spans(spans: list[Span]) -> list[Span]:
+    """`ocr_bullet` on a line whose bullet may be a span of its own."""
+    text = "".join(s.text for s in spans)
+    if not _OCR_BULLET.match(text):
+        return spans
+    rest = list(spans)
+    while len(rest) > 1 and not any(ch.isalnum() for ch in rest[0].text):
+        rest.pop(0)
+    first = rest[0].model_copy(
+        update={"text": ocr_bullet("_ " + rest[0].text.lstrip(" _«»+•°·*~"))}
+    )
+    return [first, *rest[1:]]
+
+
 def split_marker(text: str) -> tuple[str, str]:
     """(list marker, rest) of a line; the marker is empty when the line is not a list item."""
     match = LIST_MARKER.match(text)

@@ -13,7 +13,8 @@ from services.extract.digits import Strip, parse_tsv, read_strips
 from services.extract.grid import find_grids
 from services.extract.layout import Line
 from services.extract.ocr import amount_columns, data_rows, repair_numeric_columns
-from services.extract.text import merge_same_baseline, ocr_bullet, split_marker
+from services.extract.paragraphs import build_blocks
+from services.extract.text import merge_same_baseline, ocr_bullet, ocr_bullet_spans, split_marker
 from shared.documents import Span
 
 
@@ -94,6 +95,15 @@ def test_bullets_as_ocr_reads_them_are_list_markers(ocr: str, bullet: str) -> No
     assert split_marker(ocr_bullet(ocr)) == ("•", bullet)
 
 
+def test_bullet_read_as_a_piece_of_its_own_is_a_marker() -> None:
+    spans = [_span("« _"), _span(" We bereiden ons voor")]
+    assert [s.text for s in ocr_bullet_spans(spans)] == ["• We bereiden ons voor"]
+
+
+def _span(text: str) -> Span:
+    return Span(text=text, font="f", size=10.0, bbox=(0.0, 0.0, 1.0, 1.0))
+
+
 def test_ocr_text_is_left_alone_without_a_bullet() -> None:
     assert ocr_bullet("_ 12 dingen") == "_ 12 dingen"
     assert ocr_bullet("Gewone tekst") == "Gewone tekst"
@@ -130,3 +140,19 @@ def test_amounts_without_thousands_keep_their_commas() -> None:
     rows = [["Indicator", "Waarde"], ["a", "0,5"], ["b", "12,250"]]
     repair_numeric_columns(rows)
     assert rows[1:] == [["a", "0,5"], ["b", "12,250"]]
+
+
+def _ocr_line(x0: float, x1: float, y0: float, text: str) -> Line:
+    span = Span(text=text, font="f", size=10.0, bbox=(x0, y0, x1, y0 + 10.0))
+    return Line(x0, y0, x1, y0 + 10.0, [span], page=1, ocr=True)
+
+
+def test_ocr_heading_at_body_size_stays_apart_from_its_paragraph() -> None:
+    lines = [
+        _ocr_line(60, 250, 100, "Wat hebben we daarvoor gedaan?"),
+        _ocr_line(60, 540, 112, "De samenwerking met onze partners is verder bestendigd en"),
+        _ocr_line(60, 300, 124, "breed gedragen."),
+        _ocr_line(60, 540, 136, "Ruim de helft van onze klanten heeft de taalmeter gedaan en"),
+    ]
+    blocks = build_blocks(lines, 10.0, 2.0)
+    assert [len(b.lines) for b in blocks] == [1, 2, 1]
