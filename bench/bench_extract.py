@@ -17,8 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import pymupdf
-
+from bench.workload import concatenate
 from services.extract.core import extract
 from services.extract.limits import ExtractLimits
 
@@ -36,19 +35,6 @@ def _throughput(files: list[Path], limits: ExtractLimits, rounds: int = 2) -> fl
         for path in files:
             pages += extract(path.read_bytes(), path.stem, path.name, limits).page_count
     return pages / (time.perf_counter() - start)
-
-
-def _build_long(files: list[Path], pages: int, target: Path) -> None:
-    out = pymupdf.open()
-    while out.page_count < pages:
-        for path in files:
-            with pymupdf.open(path) as src:
-                take = min(src.page_count, pages - out.page_count)
-                out.insert_pdf(src, to_page=take - 1)
-            if out.page_count >= pages:
-                break
-    out.save(target, garbage=3, deflate=True)
-    out.close()
 
 
 def _measure_child(path: Path) -> None:
@@ -79,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"text + tables:  {with_tables:7.1f} pages/s")
     with tempfile.TemporaryDirectory() as tmp:
         long_pdf = Path(tmp) / "long.pdf"
-        _build_long(files, args.pages, long_pdf)
+        concatenate(files, args.pages, long_pdf)
         result = subprocess.run(
             [sys.executable, "-m", "bench.bench_extract", "--measure", str(long_pdf)],
             capture_output=True,

@@ -205,17 +205,21 @@ class CircuitOpen(Exception):
 PERMANENT = (PermanentError, ValidationError, json.JSONDecodeError, UnicodeDecodeError)
 
 
-class DeadLetterMiddleware(BaseMiddleware):
+class TransportMiddleware(BaseMiddleware):
+    """A middleware that needs its service's transport (store, DLQ, breakers)."""
+
+    def __init__(self, msg: Any, /, *, context: Any, transport: Transport) -> None:
+        super().__init__(msg, context=context)
+        self.transport = transport
+
+
+class DeadLetterMiddleware(TransportMiddleware):
     """Permanent failures go to the DLQ and are acknowledged; transient ones are retried.
 
     A transient failure is re-raised after a backoff so that NACK_ON_ERROR seeks back and the
     same message is delivered again: nothing is lost and nothing is skipped. While the DLQ
     circuit breaker is open, permanent failures are handed back the same way.
     """
-
-    def __init__(self, msg: Any, /, *, context: Any, transport: Transport) -> None:
-        super().__init__(msg, context=context)
-        self.transport = transport
 
     async def consume_scope(
         self, call_next: Callable[[StreamMessage[Any]], Awaitable[Any]], msg: StreamMessage[Any]
@@ -273,12 +277,8 @@ class DeadLetterMiddleware(BaseMiddleware):
         self.transport.attempts.pop(position, None)
 
 
-class ClaimCheckMiddleware(BaseMiddleware):
+class ClaimCheckMiddleware(TransportMiddleware):
     """Swaps a claim-check reference for the payload it stands for, before decoding."""
-
-    def __init__(self, msg: Any, /, *, context: Any, transport: Transport) -> None:
-        super().__init__(msg, context=context)
-        self.transport = transport
 
     async def consume_scope(
         self, call_next: Callable[[StreamMessage[Any]], Awaitable[Any]], msg: StreamMessage[Any]

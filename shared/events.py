@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -49,6 +49,15 @@ class Event(BaseModel):
     occurred_at: datetime = Field(default_factory=utcnow)
     uploaded_at: datetime = Field(description="when ingest accepted the file: end-to-end clock")
     filename: str = ""
+
+    def lineage(self) -> dict[str, Any]:
+        """The fields every later event about the same document carries over unchanged."""
+        return {
+            "document_id": self.document_id,
+            "pipeline_version": self.pipeline_version,
+            "uploaded_at": self.uploaded_at,
+            "filename": self.filename,
+        }
 
 
 class DocumentUploaded(Event):

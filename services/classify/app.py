@@ -45,13 +45,7 @@ def create_app(settings: ClassifySettings | None = None) -> AsgiFastStream:
         document = await asyncio.to_thread(classify, event.extracted, event.pipeline_version)
         metrics.STAGE_CORE.labels(stage="classify").observe(time.perf_counter() - started)
         record_content_metrics(document)
-        out = DocumentClassified(
-            document_id=event.document_id,
-            pipeline_version=event.pipeline_version,
-            uploaded_at=event.uploaded_at,
-            filename=event.filename,
-            document=document,
-        )
+        out = DocumentClassified(**event.lineage(), document=document)
         await transport.publish(topics.CLASSIFIED, out, subject=event.document_id)
 
     return build_app(transport)

@@ -54,13 +54,7 @@ def create_app(settings: ExtractSettings | None = None) -> AsgiFastStream:
         metrics.STAGE_CORE.labels(stage="extract").observe(time.perf_counter() - started)
         metrics.PAGES.inc(extracted.page_count)
         metrics.OCR_PAGES.inc(sum(1 for page in extracted.pages if page.ocr))
-        out = DocumentExtracted(
-            document_id=event.document_id,
-            pipeline_version=event.pipeline_version,
-            uploaded_at=event.uploaded_at,
-            filename=event.filename,
-            extracted=extracted,
-        )
+        out = DocumentExtracted(**event.lineage(), extracted=extracted)
         await transport.publish(topics.EXTRACTED, out, subject=event.document_id)
 
     return build_app(transport)

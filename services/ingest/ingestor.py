@@ -28,6 +28,16 @@ from shared.version import PIPELINE_VERSION
 log = logging.getLogger("pcflow.ingest")
 
 
+def upload_fields(upload: Upload, data: bytes, now: datetime) -> dict[str, Any]:
+    return {
+        "filename": upload.name,
+        "source": upload.uri,
+        "size": len(data),
+        "pipeline_version": PIPELINE_VERSION,
+        "uploaded_at": now,
+    }
+
+
 class Ingestor:
     def __init__(
         self,
@@ -95,13 +105,7 @@ class Ingestor:
             doc_id,
             "uploaded",
             now,
-            fields={
-                "filename": upload.name,
-                "source": upload.uri,
-                "size": len(data),
-                "pipeline_version": PIPELINE_VERSION,
-                "uploaded_at": now,
-            },
+            fields=upload_fields(upload, data, now),
         )
         metrics.UPLOADS.labels(result="accepted").inc()
         log.info("accepted %s (%d bytes)", upload.name, len(data))
@@ -117,11 +121,7 @@ class Ingestor:
             "failed",
             now,
             fields={
-                "filename": upload.name,
-                "source": upload.uri,
-                "size": len(data),
-                "pipeline_version": PIPELINE_VERSION,
-                "uploaded_at": now,
+                **upload_fields(upload, data, now),
                 "error_type": type(exc).__name__,
                 "failed_stage": "ingest",
             },

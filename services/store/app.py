@@ -49,14 +49,7 @@ def create_app(settings: StoreSettings | None = None) -> AsgiFastStream:
         await record_stage(
             collection, event.document_id, "stored", stored_at, fields=document_fields(event)
         )
-        out = DocumentStructured(
-            document_id=event.document_id,
-            pipeline_version=event.pipeline_version,
-            uploaded_at=event.uploaded_at,
-            filename=event.filename,
-            stored_at=stored_at,
-            document=event.document,
-        )
+        out = DocumentStructured(**event.lineage(), stored_at=stored_at, document=event.document)
         await transport.publish(topics.STRUCTURED, out, subject=event.document_id)
         metrics.DOCUMENTS.labels(status="stored").inc()
         metrics.END_TO_END.observe(end_to_end_seconds(event.uploaded_at, stored_at))
