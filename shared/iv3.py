@@ -67,9 +67,9 @@ def taakveld_name(code: str | None) -> str | None:
 _PREFIX = re.compile(
     r"^(?:(?:sub)?taakveld(?:en)?|tv\.?|totaal|subtotaal|saldo|programma)\s*:?\s+", re.IGNORECASE
 )
-_CODE = re.compile(r"^(\d{1,4})((?:[.,]\d{1,3}){0,3})[.,]?(?=$|[\s\-–:)(/])")
+_CODE = re.compile(r"^(\d{1,4})((?:[.,:]\d{1,3}){0,3})[.,]?(?=$|[\s\-–:)(/])")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
-_LEAD_NOISE = " :;.,|'\"‘’“”_«»"
+_LEAD_NOISE = " :;.,|'\"‘’“”_«»[]"
 
 
 def _norm_name(text: str) -> str:
@@ -89,6 +89,10 @@ def _candidates(head: str, rest: list[str]) -> list[str]:
             out.append(f"{head}.{sub[:-1]}")
         if len(rest) > 1 and len(sub) == 2:
             out.append(f"{head}.{sub}{rest[1]}")
+        if len(rest) == 1 and len(sub) == 3:  # "6.601": the dot of 6.60.1 not printed or read
+            out.append(f"{head}.{sub[:2]}")
+            if sub[1] == "0":
+                out.append(f"{head}.{sub[0]}")
         return out
     if _YEAR.match(head):
         return []
@@ -122,7 +126,7 @@ def normalise_taakveld(text: str, year: int | None = None) -> str | None:
     codes = _by_code()
     if match:
         head = match.group(1)
-        rest = [p for p in match.group(2).replace(",", ".").split(".") if p]
+        rest = [p for p in re.split(r"[.,:]", match.group(2)) if p]
         name = label[match.end() :].strip(" -–:.")
         cands = [c for c in dict.fromkeys(_candidates(head, rest)) if c in codes]
         in_force = [c for c in cands if codes[c].valid_in(year)]

@@ -383,6 +383,47 @@ def reread_amounts(render: _Render, grid: Grid, words: list[Word], language: str
     return kept + [w for cell in replaced for w in reread[cell]]
 
 
+_STRAY_CHARS = 3
+_STRAY_GAP_EM = 1.5
+
+
+def _short(word: Word) -> bool:
+    return len(word.text) <= _STRAY_CHARS
+
+
+def _far(a: Word, b: Word) -> bool:
+    return b.x0 - a.x1 > _STRAY_GAP_EM * max(a.y1 - a.y0, b.y1 - b.y0, 1.0)
+
+
+def _line_without_strays(line: list[Word]) -> list[Word]:
+    """A cell line without the specks OCR reads as short words far from the text."""
+    start, end = 0, len(line)
+    while end - start > 1 and _short(line[end - 1]):
+        end -= 1
+    if end < len(line) and not _far(line[end - 1], line[end]):
+        end = len(line)
+    while start < end - 1 and _short(line[start]):
+        start += 1
+    if start > 0 and not _far(line[start - 1], line[start]):
+        start = 0
+    return line[start:end]
+
+
+def drop_strays(grid: Grid, words: list[Word]) -> list[Word]:
+    """Words of the grid without stray specks at the ends of cell lines."""
+    out: list[Word] = []
+    for cell_words in _by_cell(grid, words).values():
+        lines: list[list[Word]] = []
+        for w in sorted(cell_words, key=lambda w: (w.yc, w.x0)):
+            if lines and abs(lines[-1][-1].yc - w.yc) <= 0.45 * max(w.y1 - w.y0, 1.0):
+                lines[-1].append(w)
+            else:
+                lines.append([w])
+        for line in lines:
+            out.extend(_line_without_strays(sorted(line, key=lambda w: w.x0)))
+    return out
+
+
 def _covered(segs: list[Segment], pos: float, start: float, stop: float, tol: float = 4.0) -> float:
     """Share of start..stop that segments near `pos` cover (skew-tolerant)."""
     total = sum(
@@ -514,7 +555,7 @@ def ocr_page(
     drafts: list[TableDraft] = []
     for grid in grids:
         words = [w for w in ocr_region_words(fine, grid, limits.ocr_language) if _clean(w)]
-        words = reread_amounts(render, grid, words, limits.ocr_language)
+        words = drop_strays(grid, reread_amounts(render, grid, words, limits.ocr_language))
         draft = fill_grid(grid, words, number, ocr=True)
         if draft is not None:
             repair_numeric_columns(draft.rows)

@@ -11,8 +11,8 @@ import pytest
 from services.extract.binarize import clean_ink, ink_threshold
 from services.extract.digits import Strip, parse_tsv, read_strips
 from services.extract.grid import find_grids
-from services.extract.layout import Line
-from services.extract.ocr import amount_columns, data_rows, repair_numeric_columns
+from services.extract.layout import Line, Word
+from services.extract.ocr import amount_columns, data_rows, drop_strays, repair_numeric_columns
 from services.extract.paragraphs import build_blocks
 from services.extract.text import merge_same_baseline, ocr_bullet, ocr_bullet_spans, split_marker
 from shared.documents import Span
@@ -156,3 +156,24 @@ def test_ocr_heading_at_body_size_stays_apart_from_its_paragraph() -> None:
     ]
     blocks = build_blocks(lines, 10.0, 2.0)
     assert [len(b.lines) for b in blocks] == [1, 2, 1]
+
+
+def _word(x0: float, x1: float, text: str) -> Word:
+    return Word(x0, 100.0, x1, 108.0, text)
+
+
+def test_specks_read_as_short_words_far_from_a_label_are_dropped() -> None:
+    (grid,) = find_grids(
+        [(90.0, 10.0, 400.0), (120.0, 10.0, 400.0)],
+        [(10.0, 90.0, 120.0), (300.0, 90.0, 120.0), (400.0, 90.0, 120.0)],
+    )
+    words = [
+        _word(14, 20, "["),
+        _word(40, 60, "6.30.8"),
+        _word(63, 70, "-"),
+        _word(73, 130, "Participatiewet"),
+        _word(250, 262, "Ean"),
+        _word(360, 390, "-3.555"),
+    ]
+    kept = [w.text for w in drop_strays(grid, words)]
+    assert kept == ["6.30.8", "-", "Participatiewet", "-3.555"]

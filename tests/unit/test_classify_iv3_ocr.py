@@ -1,0 +1,20 @@
+"""Taakveld codes as OCR reads them: a colon for a dot, a lost dot, a bracket speck."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.iv3 import normalise_taakveld
+
+
+@pytest.mark.parametrize(
+    ("label", "code"),
+    [
+        ("6:71.2 Huishoudelijke ondersteuning", "6.71"),
+        ("6.601 Maatwerkvoorzieningen (WMO)", "6.6"),
+        ("[ 6.30.8 Participatiewet beheer", "6.3"),
+        ("6.60.1 Maatwerkvoorzieningen (WMO)", "6.6"),
+    ],
+)
+def test_ocr_misreadings_of_a_code_still_name_the_taakveld(label: str, code: str) -> None:
+    assert normalise_taakveld(label, 2019) == code
