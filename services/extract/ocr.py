@@ -22,12 +22,13 @@ import pymupdf
 from shared.documents import BBox
 
 from .binarize import clean_ink, to_gray
+from .bullets import bullet_before
 from .digits import Strip, read_strips
 from .grid import Grid, Segment, find_grids
 from .layout import Line, Word, inside
 from .limits import ExtractLimits
 from .tables import YEAR, TableDraft, fill_grid, is_amount
-from .text import TEXT_FLAGS, ocr_bullet_spans, read_lines
+from .text import TEXT_FLAGS, ocr_bullet_spans, read_lines, split_marker
 
 _MIN_CHARS = 20
 _RULE_DPI = 150
@@ -280,7 +281,17 @@ def ocr_page_lines(render: _Render, number: int, language: str) -> list[Line]:
         sheet = ocr_doc[0]
         place = _placement(sheet, render, 0, 0, gray.shape)
         textpage = sheet.get_textpage(flags=_TEXT_FLAGS_OCR)
-        return [_moved(ln, place) for ln in read_lines(sheet, textpage, number, ocr=True)]
+        lines = [_moved(ln, place) for ln in read_lines(sheet, textpage, number, ocr=True)]
+    ink = gray < 128
+    k = render.scale
+    for line in lines:
+        c0 = int(line.x0 / k) - render.ox
+        r0 = int(line.y0 / k) - render.oy
+        r1 = int(line.y1 / k) - render.oy
+        if not split_marker(line.text)[0] and bullet_before(ink, c0, r0, r1):
+            first = line.spans[0]
+            line.spans[0] = first.model_copy(update={"text": "• " + first.text.lstrip()})
+    return lines
 
 
 Cell = tuple[int, int]

@@ -9,6 +9,7 @@ import pymupdf
 import pytest
 
 from services.extract.binarize import clean_ink, ink_threshold
+from services.extract.bullets import bullet_before
 from services.extract.digits import Strip, parse_tsv, read_strips
 from services.extract.grid import find_grids
 from services.extract.layout import Line, Word
@@ -177,3 +178,13 @@ def test_specks_read_as_short_words_far_from_a_label_are_dropped() -> None:
     ]
     kept = [w.text for w in drop_strays(grid, words)]
     assert kept == ["6.30.8", "-", "Participatiewet", "-3.555"]
+
+
+def test_a_dot_at_mid_height_left_of_a_line_is_a_bullet() -> None:
+    ink = np.zeros((60, 200), dtype=bool)
+    ink[20:40, 60:190] = True  # the line's text, 20 px high
+    ink[27:33, 40:46] = True  # a bullet
+    assert bullet_before(ink, 60, 20, 40)
+    ink[27:33, 40:46] = False
+    ink[36:40, 40:44] = True  # a full stop on the baseline is no bullet
+    assert not bullet_before(ink, 60, 20, 40)
