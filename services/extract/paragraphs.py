@@ -142,6 +142,9 @@ def _continues(cur: BlockDraft, line: Line, marker: str, body: float, gap: float
         if abs(line.size - body) >= (2.0 if line.ocr else 0.6) or line.bold:
             return False
         first = line.text.lstrip("\"'‘“(")[:1]
+        if line.ocr:
+            # no type style to tell a heading at the top of the next page from running text
+            return first.islower() or _ends_full(cur, line)
         return _unfinished(cur.parts[-1]) or first.islower() or _ends_full(cur, line)
     if line.y0 - prev.y1 > gap + 0.35 * max(line.size, 1.0):
         return False

@@ -188,3 +188,13 @@ def test_a_dot_at_mid_height_left_of_a_line_is_a_bullet() -> None:
     ink[27:33, 40:46] = False
     ink[36:40, 40:44] = True  # a full stop on the baseline is no bullet
     assert not bullet_before(ink, 60, 20, 40)
+
+
+def test_ocr_block_does_not_run_into_a_heading_on_the_next_page() -> None:
+    last = _ocr_line(60, 250, 780, "Werk en Inkomen/ROZ")
+    heading = _ocr_line(60, 180, 70, "Wat hebben we bereikt?")
+    heading.page = 2
+    wrapped = _ocr_line(60, 300, 70, "en verder met de uitvoering.")
+    wrapped.page = 2
+    assert len(build_blocks([last, heading], 10.0, 2.0)) == 2
+    assert len(build_blocks([last, wrapped], 10.0, 2.0)) == 1
