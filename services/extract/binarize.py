@@ -52,10 +52,12 @@ def _box_count(mask: Mask, radius: int) -> npt.NDArray[np.int32]:
     return counts
 
 
-def clean_ink(gray: Gray, dpi: int) -> Mask:
-    """Ink pixels of a page image without shading and specks."""
+def clean_ink(gray: Gray, dpi: int, speck_pt: float = _SPECK_PT) -> Mask:
+    """Ink pixels of a page image without shading and specks up to about `speck_pt` across."""
     ink = gray < ink_threshold(gray)
-    radius = max(round(_SPECK_PT * dpi / 72), 1)
+    if speck_pt <= 0:
+        return ink
+    radius = max(round(speck_pt * dpi / 72), 1)
     keep: Mask = ink & (_box_count(ink, radius) >= (radius + 1) ** 2)
     return keep
 

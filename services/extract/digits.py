@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pymupdf
 
+from .binarize import clean_ink, to_gray
 from .layout import Word
 
 Gray = npt.NDArray[np.uint8]
@@ -26,6 +27,7 @@ Gray = npt.NDArray[np.uint8]
 _WHITELIST = "0123456789.,-()%"
 _GAP_PX = 60
 _TIMEOUT_S = 30.0
+_SPECK_PT = 0.0  # a decimal point in small table type is no bigger than a speck
 
 
 @dataclass(slots=True)
@@ -60,7 +62,7 @@ def _png(gray: Gray, dpi: int) -> bytes:
     return data
 
 
-def _tesseract_tsv(png: bytes, dpi: int, language: str) -> str:
+def _tesseract_tsv(png: bytes, dpi: int, language: str, psm: int = 6) -> str:
     """Tesseract's word table for the image, or "" when the program fails or is missing."""
     command = [
         "tesseract",
@@ -69,7 +71,7 @@ def _tesseract_tsv(png: bytes, dpi: int, language: str) -> str:
         "-l",
         language,
         "--psm",
-        "6",
+        str(psm),
         "--dpi",
         str(dpi),
         "-c",
@@ -105,7 +107,7 @@ def read_strips(strips: list[Strip], dpi: int, language: str) -> list[list[Word]
     """Words of each strip, in page points, read with digits and number signs only."""
     if not strips:
         return []
-    canvas, offsets = _canvas(strips)
+    canvas, offsets = _canvas([Strip(clean(s.gray, dpi), s.x0, s.y0, s.scale) for s in strips])
     out: list[list[Word]] = [[] for _ in strips]
     for left, top, width, height, text in parse_tsv(
         _tesseract_tsv(_png(canvas, dpi), dpi, language)
@@ -119,3 +121,18 @@ def read_strips(strips: list[Strip], dpi: int, language: str) -> list[list[Word]
                 out[i].append(Word(x0, y0, x0 + width * k, y0 + height * k, text, size=height * k))
                 break
     return out
+
+
+def read_cell(gray: Gray, dpi: int, language: str) -> str:
+    """The text of one cell read as a single line: a lone narrow figure ("1", "0") that the
+    reading of a whole column passes over is found this way."""
+    height, width = gray.shape
+    canvas = np.full((height + 2 * _GAP_PX, width + 2 * _GAP_PX), 255, dtype=np.uint8)
+    canvas[_GAP_PX : _GAP_PX + height, _GAP_PX : _GAP_PX + width] = clean(gray, dpi)
+    words = parse_tsv(_tesseract_tsv(_png(canvas, dpi), dpi, language, psm=7))
+    return " ".join(w[4] for w in words)
+
+
+def clean(gray: Gray, dpi: int) -> Gray:
+    """Black figures on white: the digit reader takes cell shading for figures."""
+    return to_gray(clean_ink(gray, dpi, speck_pt=_SPECK_PT))

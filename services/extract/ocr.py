@@ -23,7 +23,7 @@ from shared.documents import BBox
 
 from .binarize import clean_ink, to_gray
 from .bullets import bullet_before
-from .digits import Strip, read_strips
+from .digits import Strip, read_cell, read_strips
 from .grid import Grid, Segment, find_grids
 from .layout import Line, Word, inside
 from .limits import ExtractLimits
@@ -391,10 +391,32 @@ def reread_amounts(render: _Render, grid: Grid, words: list[Word], language: str
         if wanted and (is_amount(new) or not _amountish(first.get(cell, ""))):
             replaced.add(cell)
     kept = [w for w in words if _cell_of(grid, w.xc, w.yc) not in replaced]
-    return kept + [w for cell in replaced for w in reread[cell]]
+    out = kept + [w for cell in replaced for w in reread[cell]]
+    final = {**first, **{c: second[c] for c in replaced}}
+    misread = [
+        cell
+        for cell, text in sorted(final.items())
+        if cell[0] in rows and cell[1] in columns and text and not is_amount(text)
+    ]
+    for cell in misread[:_MAX_CELL_READS]:
+        word = _read_one_cell(render, grid, cell, language)
+        if word is not None:
+            out = [w for w in out if _cell_of(grid, w.xc, w.yc) != cell] + [word]
+    return out
+
+
+def _read_one_cell(render: _Render, grid: Grid, cell: Cell, language: str) -> Word | None:
+    row, col = cell
+    box = (grid.xs[col] + 1.5, grid.ys[row] + 1.5, grid.xs[col + 1] - 1.5, grid.ys[row + 1] - 1.5)
+    cut = _crop(render, box)
+    if cut is None:
+        return None
+    text = read_cell(_erase_rules(cut[0], render.scale), render.dpi, language)
+    return Word(*box, text) if is_amount(text) else None
 
 
 _STRAY_CHARS = 3
+_MAX_CELL_READS = 12
 _STRAY_GAP_EM = 1.5
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from services.extract.binarize import clean_ink, ink_threshold
 from services.extract.bullets import bullet_before
-from services.extract.digits import Strip, parse_tsv, read_strips
+from services.extract.digits import Strip, parse_tsv, read_cell, read_strips
 from services.extract.grid import find_grids
 from services.extract.layout import Line, Word
 from services.extract.ocr import amount_columns, data_rows, drop_strays, repair_numeric_columns
@@ -78,8 +78,8 @@ def test_amount_columns_skip_labels_titles_and_text() -> None:
 def test_amount_strips_are_read_with_their_signs_and_dots() -> None:
     doc = pymupdf.open()
     page = doc.new_page(width=80, height=60)
-    page.insert_text((10, 20), "-10.382", fontsize=9)
-    page.insert_text((10, 40), "7.411", fontsize=9)
+    page.insert_text((10, 20), "-10.382", fontsize=10)
+    page.insert_text((10, 40), "7.411", fontsize=10)
     pix = page.get_pixmap(dpi=300, colorspace=pymupdf.csGRAY)
     gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width).copy()
     (words,) = read_strips([Strip(gray, 100.0, 200.0, 72 / 300)], 300, "nld")
@@ -198,3 +198,13 @@ def test_ocr_block_does_not_run_into_a_heading_on_the_next_page() -> None:
     wrapped.page = 2
     assert len(build_blocks([last, heading], 10.0, 2.0)) == 2
     assert len(build_blocks([last, wrapped], 10.0, 2.0)) == 1
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract missing")
+def test_a_lone_narrow_figure_is_read_from_its_cell() -> None:
+    doc = pymupdf.open()
+    page = doc.new_page(width=60, height=16)
+    page.insert_text((44, 12), "1", fontsize=9)
+    pix = page.get_pixmap(dpi=300, colorspace=pymupdf.csGRAY)
+    gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width).copy()
+    assert read_cell(gray, 300, "nld") == "1"
