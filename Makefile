@@ -90,10 +90,10 @@ train: venv
 	$(BIN)/python -m services.classify.train $(CORPUS)/dev
 
 bench: venv system
-	$(BIN)/python -m bench.run
+	$(BIN)/python -u -m bench.run
 
 bench-extract: venv system
-	$(BIN)/python -m bench.bench_extract
+	$(BIN)/python -u -m bench.bench_extract
 
 clean:
 	rm -rf var build *.egg-info .mypy_cache .ruff_cache

@@ -19,6 +19,8 @@ def born_digital(corpus: Path = CORPUS) -> list[Path]:
 
 def concatenate(sources: list[Path], pages: int, target: Path) -> Path:
     """A document of exactly `pages` pages, the sources repeated in order."""
+    if not sources:
+        raise ValueError("nothing to concatenate")
     out = pymupdf.open()
     while out.page_count < pages:
         for source in sources:
@@ -39,7 +41,8 @@ def build(folder: Path, long_documents: int = 2, long_pages: int = 300) -> list[
     for source, copy in zip(sources, files, strict=True):
         copy.write_bytes(source.read_bytes())
     for i in range(long_documents):
-        style_sources = [p for p in sources if p.stem.endswith("-AB"[i % 2])]
+        style = ("A", "B")[i % 2]
+        style_sources = [p for p in sources if p.stem.endswith(f"-{style}")]
         files.append(concatenate(style_sources, long_pages, folder / f"long-{i}-{long_pages}p.pdf"))
     return files
 
