@@ -13,8 +13,14 @@ from services.extract.bullets import bullet_before
 from services.extract.digits import Strip, parse_tsv, read_cell, read_strips
 from services.extract.grid import find_grids
 from services.extract.layout import Line, Word
-from services.extract.ocr import amount_columns, data_rows, drop_strays, repair_numeric_columns
 from services.extract.paragraphs import build_blocks
+from services.extract.scan_cells import (
+    amount_columns,
+    data_rows,
+    drop_strays,
+    repair_numeric_columns,
+)
+from services.extract.scan_image import ruled_cells
 from services.extract.text import merge_same_baseline, ocr_bullet, ocr_bullet_spans, split_marker
 from shared.documents import Span
 
@@ -208,3 +214,13 @@ def test_a_lone_narrow_figure_is_read_from_its_cell() -> None:
     pix = page.get_pixmap(dpi=300, colorspace=pymupdf.csGRAY)
     gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width).copy()
     assert read_cell(gray, 300, "nld") == "1"
+
+
+def test_serif_runs_inside_a_cell_are_no_row_rules() -> None:
+    hs = [(10.0, 10.0, 300.0), (40.0, 10.0, 300.0), (70.0, 10.0, 300.0), (33.0, 60.0, 99.0)]
+    vs = [(10.0, 10.0, 70.0), (100.0, 10.0, 70.0), (300.0, 10.0, 70.0), (200.0, 41.0, 52.0)]
+    (grid,) = find_grids(hs, vs)
+    assert len(grid.ys) == 4 and len(grid.xs) == 4
+    cleaned = ruled_cells(grid)
+    assert cleaned.ys == [10.0, 40.0, 70.0]
+    assert cleaned.xs == [10.0, 100.0, 300.0]
