@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 from pymongo import DESCENDING, AsyncMongoClient
 
 from pcflow.stack import StackSettings
+from shared.events import ObjectRef
+from shared.objectstore import open_store
 from shared.settings import MongoSettings
 from shared.status import FINAL, documents
 
@@ -39,7 +42,14 @@ async def find_record(settings: StackSettings, prefix: str) -> Record | None:
             record
             async for record in collection.find({"document_id": {"$regex": f"^{prefix}"}}, limit=2)
         ]
-        return matches[0] if len(matches) == 1 else None
+        if len(matches) != 1:
+            return None
+        record = matches[0]
+        if record.get("document_ref"):
+            store = open_store((settings.var_dir.resolve() / "objects").as_uri())
+            ref = ObjectRef.model_validate(record["document_ref"])
+            record["document"] = json.loads(store.get(ref))
+        return record
     finally:
         await client.close()
 

@@ -7,12 +7,19 @@ keep the status of documents still in flight or failed.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from faststream.asgi import AsgiFastStream
 from pymongo import AsyncMongoClient
 
-from services.store.core import document_fields, end_to_end_seconds, failure_fields
+from services.store.core import (
+    by_reference,
+    document_fields,
+    end_to_end_seconds,
+    failure_fields,
+    inline_fits,
+)
 from shared import metrics, topics
 from shared.broker import Transport
 from shared.events import (
@@ -24,6 +31,7 @@ from shared.events import (
     utcnow,
 )
 from shared.logs import configure_logging
+from shared.objectstore import aput
 from shared.service import build_app
 from shared.settings import StoreSettings
 from shared.status import documents, ensure_indexes, record_stage
@@ -46,9 +54,12 @@ def create_app(settings: StoreSettings | None = None) -> AsgiFastStream:
     async def store(event: DocumentClassified) -> None:
         stored_at = utcnow()
         await record_stage(collection, event.document_id, "classified", event.occurred_at)
-        await record_stage(
-            collection, event.document_id, "stored", stored_at, fields=document_fields(event)
-        )
+        fields = document_fields(event)
+        if not inline_fits(fields):
+            body = json.dumps(fields["document"]).encode()
+            ref = await aput(transport.store, f"structured/{event.document_id}.json", body)
+            fields = by_reference(fields, ref)
+        await record_stage(collection, event.document_id, "stored", stored_at, fields=fields)
         out = DocumentStructured(**event.lineage(), stored_at=stored_at, document=event.document)
         await transport.publish(topics.STRUCTURED, out, subject=event.document_id)
         metrics.DOCUMENTS.labels(status="stored").inc()

@@ -1,11 +1,25 @@
-"""What store writes: the MongoDB fields of a structured document, derived purely from events."""
+"""What store writes: the MongoDB fields of a structured document, derived purely from events.
+
+A very long report can outgrow MongoDB's 16 MiB document limit; its body then goes to the
+object store and the record keeps the reference, so such a document is stored, not retried
+forever.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from shared.events import DeadLetter, DocumentClassified
+import bson
+
+from shared.events import DeadLetter, DocumentClassified, ObjectRef
+
+MAX_INLINE_BYTES = 12 * 1024 * 1024
+
+
+def by_reference(fields: dict[str, Any], ref: ObjectRef) -> dict[str, Any]:
+    """The record of a document too large to hold inline: everything but the document body."""
+    return {**fields, "document": None, "document_ref": ref.model_dump()}
 
 
 def document_fields(event: DocumentClassified) -> dict[str, Any]:
@@ -25,6 +39,11 @@ def document_fields(event: DocumentClassified) -> dict[str, Any]:
         },
         "document": document.model_dump(mode="json"),
     }
+
+
+def inline_fits(fields: dict[str, Any], limit: int = MAX_INLINE_BYTES) -> bool:
+    """Whether the record stays well under MongoDB's 16 MiB document limit."""
+    return len(bson.encode(fields)) <= limit
 
 
 def failure_fields(letter: DeadLetter) -> dict[str, Any]:

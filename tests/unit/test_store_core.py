@@ -1,0 +1,50 @@
+from datetime import UTC, datetime, timedelta
+
+from services.store.core import (
+    by_reference,
+    document_fields,
+    end_to_end_seconds,
+    inline_fits,
+)
+from shared.documents import Paragraph, StructuredDocument
+from shared.events import DocumentClassified, ObjectRef
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def classified(paragraphs: int) -> DocumentClassified:
+    text = "De gemeente ondersteunt inwoners bij werk en inkomen. " * 20
+    document = StructuredDocument(
+        document_id="a" * 64,
+        pipeline_version="1",
+        page_count=1,
+        paragraphs=[
+            Paragraph(text=text, label="activiteit", confidence=0.9, evidence="cue", page=1)
+            for _ in range(paragraphs)
+        ],
+    )
+    return DocumentClassified(
+        document_id="a" * 64, pipeline_version="1", uploaded_at=T0, document=document
+    )
+
+
+def test_fields_are_derived_from_the_event_alone() -> None:
+    event = classified(3)
+    assert document_fields(event) == document_fields(event)
+    assert document_fields(event)["counts"]["paragraphs"] == 3
+
+
+def test_an_oversized_document_is_stored_by_reference() -> None:
+    small, large = document_fields(classified(3)), document_fields(classified(20_000))
+    assert inline_fits(small)
+    assert not inline_fits(large)
+    ref = ObjectRef(url="file:///objects/structured/a.json", size=1)
+    record = by_reference(large, ref)
+    assert record["document"] is None
+    assert record["document_ref"]["url"] == ref.url
+    assert inline_fits(record)
+
+
+def test_end_to_end_latency_is_never_negative() -> None:
+    assert end_to_end_seconds(T0, T0 + timedelta(seconds=3)) == 3
+    assert end_to_end_seconds(T0 + timedelta(seconds=1), T0) == 0
