@@ -163,9 +163,21 @@ def _moved(line: Line, place: _Placement) -> Line:
     return Line(x0, y0, x1, y1, spans, words, page=line.page, ocr=True)
 
 
-def ocr_page_lines(render: Render, number: int, language: str) -> list[Line]:
-    """Lines of the whole straightened page, read from a cleaned black-and-white image."""
-    gray = _clean_image(render.gray, render.dpi)
+def ocr_page_lines(
+    render: Render, number: int, language: str, blank: list[BBox] | None = None
+) -> list[Line]:
+    """Lines of the whole straightened page, read from a cleaned black-and-white image.
+
+    Regions in `blank` (tables already read cell by cell) are painted white first, so that
+    Tesseract does not spend its time on them a second time.
+    """
+    gray = render.gray.copy()
+    k = render.scale
+    for x0, y0, x1, y1 in blank or []:
+        rows = slice(max(int(y0 / k) - render.oy - 2, 0), max(int(y1 / k) - render.oy + 3, 0))
+        cols = slice(max(int(x0 / k) - render.ox - 2, 0), max(int(x1 / k) - render.ox + 3, 0))
+        gray[rows, cols] = 255
+    gray = _clean_image(gray, render.dpi)
     with pymupdf.open("pdf", _ocr_sheet(gray, render.dpi, language)) as ocr_doc:
         sheet = ocr_doc[0]
         place = _placement(sheet, render, 0, 0, gray.shape)
@@ -194,13 +206,23 @@ def ocr_page(
     """
     angle = estimate_skew(render_page(page, 100, 0.0).gray)
     render = render_page(page, limits.ocr_dpi, angle)
-    lines = ocr_page_lines(render, number, limits.ocr_language)
-    if not tables:
-        return lines, []
+    drafts = _ruled_tables(page, render, angle, number, limits) if tables else []
+    lines = ocr_page_lines(render, number, limits.ocr_language, [d.bbox for d in drafts])
+    lines = [
+        ln
+        for ln in lines
+        if not any(inside((ln.x0 + ln.x1) / 2, (ln.y0 + ln.y1) / 2, d.bbox) for d in drafts)
+    ]
+    return lines, drafts
+
+
+def _ruled_tables(
+    page: pymupdf.Page, render: Render, angle: float, number: int, limits: ExtractLimits
+) -> list[TableDraft]:
     segments = image_segments(render_page(page, _RULE_DPI, angle))
     grids = [ruled_cells(g) for g in find_grids(*segments) if framed(g)]
     if not grids:
-        return lines, []
+        return []
     fine = render_page(page, limits.ocr_cell_dpi, angle)
     drafts: list[TableDraft] = []
     for grid in grids:
@@ -210,9 +232,4 @@ def ocr_page(
         if draft is not None:
             repair_numeric_columns(draft.rows)
             drafts.append(draft)
-    lines = [
-        ln
-        for ln in lines
-        if not any(inside((ln.x0 + ln.x1) / 2, (ln.y0 + ln.y1) / 2, d.bbox) for d in drafts)
-    ]
-    return lines, drafts
+    return drafts
