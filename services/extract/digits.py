@@ -3,8 +3,9 @@
 General-purpose OCR reads small figures in a table as letters ("Û" for 0, "B5" for 85), drops
 thousands dots and runs neighbouring cells together. Tesseract can be told which characters a
 text may hold, but PyMuPDF's OCR call takes no such settings, so the `tesseract` program is
-called directly. The amount columns are cut out and laid side by side with wide white gaps, so
-one call reads the whole table and no figure can run into the next column's.
+called directly (from the sandboxed extraction process, with a timeout). The columns are cut
+out and laid side by side with wide white gaps, so one call reads the whole table and no figure
+can run into the next column's.
 """
 
 from __future__ import annotations
