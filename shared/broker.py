@@ -80,6 +80,20 @@ def _record_position(msg: StreamMessage[Any]) -> tuple[str, int, int]:
     return (getattr(raw, "topic", ""), getattr(raw, "partition", -1), getattr(raw, "offset", -1))
 
 
+async def parse_with_document_context(
+    record: Any, original: Callable[[Any], Awaitable[StreamMessage[Any]]]
+) -> StreamMessage[Any]:
+    """Parse as usual, and name the document in the log context of this consumer's task.
+
+    Parsing happens before FastStream logs anything about a message, so every line about it,
+    FastStream's own error lines included, carries its document id.
+    """
+    headers = dict(getattr(record, "headers", None) or [])
+    subject = headers.get("ce_subject")
+    current_document.set(subject.decode(errors="replace") if isinstance(subject, bytes) else None)
+    return await original(record)
+
+
 class Transport:
     """One service's connection to the pipeline: broker, object store and publishing."""
 
@@ -108,6 +122,7 @@ class Transport:
             client_id=f"pcflow-{service}",
             logger=logging.getLogger(f"pcflow.{service}.faststream"),
             log_level=logging.DEBUG,
+            parser=parse_with_document_context,
             middlewares=[
                 KafkaTelemetryMiddleware(
                     tracer_provider=provider or tracer_provider(settings, service)
