@@ -93,17 +93,17 @@ def _same_row(a: Line, b: Line) -> bool:
 def _word_gap(line: Line) -> float:
     """Widest gap (in ems) between two pieces of one line.
 
-    Tesseract cuts a justified line at its wide word spaces, so OCR pieces get more room; a
-    column gutter is still wider than that.
+    Tesseract cuts a justified line at its wide word spaces (up to about 1.2 em), so OCR
+    pieces get more room; a column gutter or a gap between table cells is wider than that.
     """
-    return 1.8 if line.ocr else 0.9
+    return 1.4 if line.ocr else 0.9
 
 
 def merge_same_baseline(lines: list[Line]) -> list[Line]:
     """Join pieces of one visual line: a list marker and its text, or runs split by the producer.
 
-    Pieces further apart than about one em (two in OCR text) stay separate: that gap is a column
-    or cell border.
+    Pieces further apart than about one em (a little more in OCR text) stay separate: that gap
+    is a column or cell border.
     """
     lines = sorted(lines, key=lambda ln: (ln.x0, ln.y0))
     merged: list[Line] = []

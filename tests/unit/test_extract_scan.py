@@ -122,9 +122,9 @@ def _piece(x0: float, x1: float, text: str, ocr: bool) -> Line:
 
 
 def test_justified_ocr_line_cut_at_wide_spaces_is_one_line() -> None:
-    pieces = [_piece(50, 80, "een", True), _piece(94, 140, "gemeente", True)]
+    pieces = [_piece(50, 80, "een", True), _piece(92, 140, "gemeente", True)]
     assert [ln.text for ln in merge_same_baseline(pieces)] == ["een gemeente"]
-    born = [_piece(50, 80, "een", False), _piece(94, 140, "gemeente", False)]
+    born = [_piece(50, 80, "een", False), _piece(92, 140, "gemeente", False)]
     assert len(merge_same_baseline(born)) == 2
 
 
