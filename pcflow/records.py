@@ -14,7 +14,7 @@ from pcflow.stack import StackSettings
 from shared.events import ObjectRef
 from shared.objectstore import open_store
 from shared.settings import MongoSettings
-from shared.status import FINAL, documents
+from shared.status import FINAL, documents, structured
 
 Record = dict[str, Any]
 
@@ -27,7 +27,7 @@ async def list_records(settings: StackSettings, limit: int) -> list[Record]:
     client = client_for(settings)
     try:
         cursor = documents(client, MongoSettings().mongo_database).find(
-            {}, {"document": 0}, sort=[("status_at", DESCENDING)], limit=limit
+            {}, sort=[("status_at", DESCENDING)], limit=limit
         )
         return [record async for record in cursor]
     finally:
@@ -37,7 +37,8 @@ async def list_records(settings: StackSettings, limit: int) -> list[Record]:
 async def find_record(settings: StackSettings, prefix: str) -> Record | None:
     client = client_for(settings)
     try:
-        collection = documents(client, MongoSettings().mongo_database)
+        database = MongoSettings().mongo_database
+        collection = documents(client, database)
         matches = [
             record
             async for record in collection.find({"document_id": {"$regex": f"^{prefix}"}}, limit=2)
@@ -45,10 +46,13 @@ async def find_record(settings: StackSettings, prefix: str) -> Record | None:
         if len(matches) != 1:
             return None
         record = matches[0]
-        if record.get("document_ref"):
+        body = await structured(client, database).find_one({"document_id": record["document_id"]})
+        if body is not None and body.get("document_ref"):
             store = open_store((settings.var_dir.resolve() / "objects").as_uri())
-            ref = ObjectRef.model_validate(record["document_ref"])
+            ref = ObjectRef.model_validate(body["document_ref"])
             record["document"] = json.loads(store.get(ref))
+        elif body is not None:
+            record["document"] = body["document"]
         return record
     finally:
         await client.close()

@@ -16,12 +16,20 @@ from pymongo.asynchronous.collection import AsyncCollection
 Status = Literal["uploaded", "extracted", "classified", "stored", "failed"]
 FINAL: tuple[Status, ...] = ("stored", "failed")
 COLLECTION = "documents"
+STRUCTURED_COLLECTION = "structured"
 
 
 def documents(
     client: AsyncMongoClient[dict[str, Any]], database: str
 ) -> AsyncCollection[dict[str, Any]]:
     return client[database][COLLECTION]
+
+
+def structured(
+    client: AsyncMongoClient[dict[str, Any]], database: str
+) -> AsyncCollection[dict[str, Any]]:
+    """The structured documents themselves, one per document_id (see services/store/core.py)."""
+    return client[database][STRUCTURED_COLLECTION]
 
 
 async def ensure_indexes(collection: AsyncCollection[dict[str, Any]]) -> None:

@@ -19,6 +19,7 @@ from services.store.core import (
     end_to_end_seconds,
     failure_fields,
     inline_fits,
+    structured_record,
 )
 from shared import metrics, topics
 from shared.broker import Transport
@@ -34,7 +35,7 @@ from shared.logs import configure_logging
 from shared.objectstore import aput
 from shared.service import build_app
 from shared.settings import StoreSettings
-from shared.status import documents, ensure_indexes, record_stage
+from shared.status import documents, ensure_indexes, record_stage, structured
 
 GROUP = "pcflow-store"
 STATUS_GROUP = "pcflow-status"
@@ -49,17 +50,21 @@ def create_app(settings: StoreSettings | None = None) -> AsgiFastStream:
         settings.mongo_url.get_secret_value(), tz_aware=True
     )
     collection = documents(client, settings.mongo_database)
+    bodies = structured(client, settings.mongo_database)
 
     @transport.subscriber(topics.CLASSIFIED, group=GROUP)
     async def store(event: DocumentClassified) -> None:
         stored_at = utcnow()
-        await record_stage(collection, event.document_id, "classified", event.occurred_at)
-        fields = document_fields(event)
-        if not inline_fits(fields):
-            body = json.dumps(fields["document"]).encode()
+        record = structured_record(event)
+        if not inline_fits(record):
+            body = json.dumps(record["document"]).encode()
             ref = await aput(transport.store, f"structured/{event.document_id}.json", body)
-            fields = by_reference(fields, ref)
-        await record_stage(collection, event.document_id, "stored", stored_at, fields=fields)
+            record = by_reference(record, ref)
+        await bodies.replace_one({"document_id": event.document_id}, record, upsert=True)
+        await record_stage(collection, event.document_id, "classified", event.occurred_at)
+        await record_stage(
+            collection, event.document_id, "stored", stored_at, fields=document_fields(event)
+        )
         out = DocumentStructured(**event.lineage(), stored_at=stored_at, document=event.document)
         await transport.publish(topics.STRUCTURED, out, subject=event.document_id)
         metrics.DOCUMENTS.labels(status="stored").inc()
@@ -88,6 +93,7 @@ def create_app(settings: StoreSettings | None = None) -> AsgiFastStream:
     @app.after_startup
     async def prepare() -> None:
         await ensure_indexes(collection)
+        await bodies.create_index("document_id", unique=True)
 
     @app.on_shutdown
     async def close() -> None:

@@ -1,4 +1,9 @@
-"""What store writes: the MongoDB fields of a structured document, derived purely from events.
+"""What store writes to MongoDB, derived purely from events.
+
+Two collections: `documents` holds each document's status and a summary, small records that
+are updated at every stage; `structured` holds the structured document itself, written once
+per pipeline run. Keeping the large body out of the often-updated record spares the database
+from rewriting megabytes for every status change.
 
 A very long report can outgrow MongoDB's 16 MiB document limit; its body then goes to the
 object store and the record keeps the reference, so such a document is stored, not retried
@@ -17,13 +22,22 @@ from shared.events import DeadLetter, DocumentClassified, ObjectRef
 MAX_INLINE_BYTES = 12 * 1024 * 1024
 
 
-def by_reference(fields: dict[str, Any], ref: ObjectRef) -> dict[str, Any]:
+def by_reference(record: dict[str, Any], ref: ObjectRef) -> dict[str, Any]:
     """The record of a document too large to hold inline: everything but the document body."""
-    return {**fields, "document": None, "document_ref": ref.model_dump()}
+    return {**record, "document": None, "document_ref": ref.model_dump()}
+
+
+def structured_record(event: DocumentClassified) -> dict[str, Any]:
+    """The `structured` collection's record: the document as consumers read it."""
+    return {
+        "document_id": event.document_id,
+        "pipeline_version": event.pipeline_version,
+        "document": event.document.model_dump(mode="json"),
+    }
 
 
 def document_fields(event: DocumentClassified) -> dict[str, Any]:
-    """Fields set on the document's record; the same event always yields the same fields."""
+    """Summary fields of the status record; the same event always yields the same fields."""
     document = event.document
     return {
         "filename": event.filename or document.filename,
@@ -37,13 +51,12 @@ def document_fields(event: DocumentClassified) -> dict[str, Any]:
             "tables": len(document.tables),
             "sections": len(document.sections),
         },
-        "document": document.model_dump(mode="json"),
     }
 
 
-def inline_fits(fields: dict[str, Any], limit: int = MAX_INLINE_BYTES) -> bool:
+def inline_fits(record: dict[str, Any], limit: int = MAX_INLINE_BYTES) -> bool:
     """Whether the record stays well under MongoDB's 16 MiB document limit."""
-    return len(bson.encode(fields)) <= limit
+    return len(bson.encode(record)) <= limit
 
 
 def failure_fields(letter: DeadLetter) -> dict[str, Any]:

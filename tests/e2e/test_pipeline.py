@@ -55,6 +55,15 @@ async def wait_final(
         await client.close()
 
 
+async def structured_bodies(stack: Stack, doc_ids: list[str]) -> dict[str, dict[str, Any]]:
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.settings.mongo_url)
+    try:
+        cursor = client.pcflow.structured.find({"document_id": {"$in": doc_ids}})
+        return {r["document_id"]: r["document"] async for r in cursor}
+    finally:
+        await client.close()
+
+
 async def eventually_all_stages(stack: Stack, doc_ids: list[str], timeout: float = 30) -> bool:
     """`extracted` is noted by a consumer group of its own, so it may come after `stored`."""
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.settings.mongo_url)
@@ -105,12 +114,14 @@ def test_three_reports_end_stored_once_and_a_non_pdf_fails(
     stack = running_stack
     ids = [drop(stack, corpus / "dev" / name) for name in DEV_FILES]
     records = asyncio.run(wait_final(stack, ids))
+    bodies = asyncio.run(structured_bodies(stack, ids))
     for doc_id in ids:
         record = records[doc_id]
         assert record["status"] == "stored", record.get("reason")
-        assert record["document"]["paragraphs"], "a stored report has paragraphs"
+        assert record["counts"]["paragraphs"] == len(bodies[doc_id]["paragraphs"])
+        assert bodies[doc_id]["paragraphs"], "a stored report has paragraphs"
         assert {"uploaded", "classified", "stored"} <= set(record["stages"])
-    assert any(r["document"]["financial_lines"] for r in records.values())
+    assert any(body["financial_lines"] for body in bodies.values())
     assert asyncio.run(eventually_all_stages(stack, ids)), "the status group records extracted"
 
     messages = [m for m in asyncio.run(structured_messages(stack)) if m.document_id in ids]
@@ -120,6 +131,7 @@ def test_three_reports_end_stored_once_and_a_non_pdf_fails(
     assert again == ids[0]
     time.sleep(5)
     assert asyncio.run(count_documents(stack, ids)) == len(ids)
+    assert len(asyncio.run(structured_bodies(stack, ids))) == len(ids)
     again_messages = [m for m in asyncio.run(structured_messages(stack)) if m.document_id in ids]
     assert len(again_messages) == len(ids)
 

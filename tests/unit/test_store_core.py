@@ -5,6 +5,7 @@ from services.store.core import (
     document_fields,
     end_to_end_seconds,
     inline_fits,
+    structured_record,
 )
 from shared.documents import Paragraph, StructuredDocument
 from shared.events import DocumentClassified, ObjectRef
@@ -34,8 +35,13 @@ def test_fields_are_derived_from_the_event_alone() -> None:
     assert document_fields(event)["counts"]["paragraphs"] == 3
 
 
+def test_the_status_record_stays_small_whatever_the_document() -> None:
+    assert "document" not in document_fields(classified(20_000))
+    assert inline_fits(document_fields(classified(20_000)), limit=4096)
+
+
 def test_an_oversized_document_is_stored_by_reference() -> None:
-    small, large = document_fields(classified(3)), document_fields(classified(20_000))
+    small, large = structured_record(classified(3)), structured_record(classified(20_000))
     assert inline_fits(small)
     assert not inline_fits(large)
     ref = ObjectRef(url="file:///objects/structured/a.json", size=1)
