@@ -18,7 +18,11 @@ def born_digital(corpus: Path = CORPUS) -> list[Path]:
 
 
 def concatenate(sources: list[Path], pages: int, target: Path) -> Path:
-    """A document of exactly `pages` pages, the sources repeated in order."""
+    """A document of exactly `pages` pages, the sources repeated in order.
+
+    The bytes are the same on every run (no timestamps, no new file id), so the document id,
+    and with it the partition the document lands on, is the same too: runs compare.
+    """
     if not sources:
         raise ValueError("nothing to concatenate")
     out = pymupdf.open()
@@ -29,7 +33,8 @@ def concatenate(sources: list[Path], pages: int, target: Path) -> Path:
                 out.insert_pdf(doc, to_page=take - 1)
             if out.page_count >= pages:
                 break
-    out.save(target, garbage=3, deflate=True)
+    out.set_metadata({})
+    out.save(target, garbage=3, deflate=True, no_new_id=True)
     out.close()
     return target
 
