@@ -3,8 +3,9 @@
     python -m bench.bench_extract [--pages 1000]
 
 Prints pages per second for text-only and text+tables extraction of the born-digital corpus
-documents (in process, no sandbox), and the peak RSS of extracting a long document built by
-concatenating those documents, measured in a fresh child process so nothing else counts.
+documents in process, through the sandbox the service uses, and through the extract service on
+the embedded stack; and the peak RSS of extracting a long document built by concatenating those
+documents, measured in a fresh child process so nothing else counts.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from pathlib import Path
 from bench.workload import concatenate
 from services.extract.core import extract
 from services.extract.limits import ExtractLimits
+from services.extract.sandbox import extract_in_sandbox
+from shared import topics
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "dev"
 
@@ -28,13 +31,25 @@ def _sources() -> list[Path]:
     return sorted(p for p in CORPUS.glob("*.pdf") if p.stem.endswith(("-A", "-B")))
 
 
-def _throughput(files: list[Path], limits: ExtractLimits, rounds: int = 2) -> float:
+def _throughput(
+    files: list[Path], limits: ExtractLimits, rounds: int = 2, *, sandboxed: bool = False
+) -> float:
+    """Pages/s of the core alone, or of the sandboxed call the extract service makes."""
+    run = extract_in_sandbox if sandboxed else extract
     pages = 0
     start = time.perf_counter()
     for _ in range(rounds):
         for path in files:
-            pages += extract(path.read_bytes(), path.stem, path.name, limits).page_count
+            pages += run(path.read_bytes(), path.stem, path.name, limits).page_count
     return pages / (time.perf_counter() - start)
+
+
+def _through_service(files: list[Path], folder: Path) -> float:
+    """Pages/s of the extract service's handler on the embedded stack, from its metrics."""
+    from bench.run import pipeline
+
+    run = pipeline(files, 1, folder)
+    return float(run["pages"]) / float(run["handler_seconds"][topics.UPLOADED])
 
 
 def _measure_child(path: Path) -> None:
@@ -61,9 +76,15 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     text_only = _throughput(files, ExtractLimits(tables=False))
     with_tables = _throughput(files, ExtractLimits())
-    print(f"text only:      {text_only:7.1f} pages/s")
-    print(f"text + tables:  {with_tables:7.1f} pages/s")
+    print(f"in process, text only:      {text_only:7.1f} pages/s")
+    print(f"in process, text + tables:  {with_tables:7.1f} pages/s")
+    sandbox_text = _throughput(files, ExtractLimits(tables=False), sandboxed=True)
+    sandbox_tables = _throughput(files, ExtractLimits(), sandboxed=True)
+    print(f"sandboxed, text only:       {sandbox_text:7.1f} pages/s")
+    print(f"sandboxed, text + tables:   {sandbox_tables:7.1f} pages/s")
     with tempfile.TemporaryDirectory() as tmp:
+        service = _through_service(files, Path(tmp) / "service")
+        print(f"through the extract service, text + tables: {service:7.1f} pages/s")
         long_pdf = Path(tmp) / "long.pdf"
         concatenate(files, args.pages, long_pdf)
         result = subprocess.run(
