@@ -28,7 +28,7 @@ from pymongo import AsyncMongoClient
 
 from bench.workload import build, page_count
 from pcflow.cli import drop_into_inbox
-from pcflow.stack import Stack, StackSettings, free_port
+from pcflow.stack import Stack, StackSettings, free_port, free_port_block
 from shared.status import FINAL
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -117,7 +117,7 @@ def pipeline(files: list[Path], extract_instances: int, folder: Path) -> dict[st
         var_dir=folder / "var",
         kafka_port=free_port(),
         mongo_port=free_port(),
-        metrics_port_base=free_port() + 300,
+        metrics_port_base=free_port_block(20),
         extract_instances=extract_instances,
     )
     stack = Stack(settings)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import random
 import shutil
 import signal
 import socket
@@ -93,6 +94,30 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def free_port_block(size: int) -> int:
+    """A base port whose next `size` ports are all free: for the services' metrics ports.
+
+    Chosen below the kernel's ephemeral range, where outgoing connections cannot take one of
+    them between this check and the services binding them.
+    """
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    for _ in range(100):
+        base = random.randrange(10_000, low - size - 1)
+        sockets = []
+        try:
+            for offset in range(1, size + 1):
+                sock = socket.socket()
+                sockets.append(sock)
+                sock.bind(("127.0.0.1", base + offset))
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+        return base
+    raise RuntimeError(f"no block of {size} free ports found")
 
 
 def port_open(port: int, host: str = "127.0.0.1") -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
-from pcflow.stack import Stack, StackSettings, free_port
+from pcflow.stack import Stack, StackSettings, free_port, free_port_block
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 
@@ -39,7 +39,7 @@ def stack_settings(tmp_path_factory: pytest.TempPathFactory) -> StackSettings:
         var_dir=tmp_path_factory.mktemp("pcflow") / "var",
         kafka_port=free_port(),
         mongo_port=free_port(),
-        metrics_port_base=free_port() + 100,
+        metrics_port_base=free_port_block(20),
         partitions=4,
     )
 

@@ -20,7 +20,7 @@ from aiokafka import AIOKafkaProducer
 from pymongo import AsyncMongoClient
 
 from pcflow.dlq import read_dead_letters
-from pcflow.stack import SERVICES, Stack, StackSettings, free_port
+from pcflow.stack import SERVICES, Stack, StackSettings, free_port, free_port_block
 from samples.make_samples import make_sample
 from shared import topics
 from tests.e2e.test_pipeline import drop
@@ -49,7 +49,7 @@ def chaos_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         var_dir=tmp_path_factory.mktemp("chaos") / "var",
         kafka_port=free_port(),
         mongo_port=free_port(),
-        metrics_port_base=free_port() + 200,
+        metrics_port_base=free_port_block(20),
     )
     stack = Stack(settings)
     with pytest.MonkeyPatch.context() as patch:
