@@ -22,22 +22,6 @@ class _Model(BaseModel):
 # --- page model (extract -> classify) ---------------------------------------------------------
 
 
-class Span(_Model):
-    """A run of text in one font: the typography classify reads headings from."""
-
-    text: str
-    font: str = ""
-    size: float = 0.0
-    bold: bool = False
-    italic: bool = False
-    bbox: BBox = (0.0, 0.0, 0.0, 0.0)
-
-
-class TextLine(_Model):
-    spans: list[Span] = Field(default_factory=list)
-    bbox: BBox = (0.0, 0.0, 0.0, 0.0)
-
-
 class TextBlock(_Model):
     """One paragraph, list item or heading candidate, already cleaned.
 
@@ -54,7 +38,6 @@ class TextBlock(_Model):
     size: float = 0.0
     bold: bool = False
     italic: bool = False
-    lines: list[TextLine] = Field(default_factory=list)
     ocr: bool = False
 
 

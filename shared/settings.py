@@ -6,6 +6,7 @@ Every variable has the prefix `PCFLOW_`; defaults fit the embedded stack on one 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -65,6 +66,11 @@ class ExtractSettings(CommonSettings):
     wall_seconds: float = 900.0
     ocr: bool = True
     ocr_language: str = "nld"
+    workers: int = Field(
+        default_factory=lambda: len(os.sched_getaffinity(0)),
+        ge=1,
+        description="child processes a long document's pages are spread over",
+    )
 
 
 class ClassifySettings(CommonSettings):

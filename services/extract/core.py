@@ -3,7 +3,9 @@
 Pages are analysed one at a time and only compact line and table records are kept, so memory
 grows with the amount of text, not with the page objects, images or drawings of the file.
 Running headers, paragraph continuation over page breaks and tables continued on the next page
-need the whole document and are resolved afterwards on those records.
+need the whole document and are resolved afterwards on those records. Because pages are
+analysed independently, runs of pages can be analysed in separate processes and assembled
+into the same document (see sandbox.py).
 """
 
 from __future__ import annotations
@@ -42,7 +44,15 @@ class PageResult:
     info: PageInfo
     lines: list[Line] = field(default_factory=list)
     tables: list[TableDraft] = field(default_factory=list)
-    order: list[Item] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PagesResult:
+    """The analysis of a run of pages: all a document's assembly needs from those pages."""
+
+    pages: list[PageResult]
+    warnings: list[str]
+    ocr_skipped: int
 
 
 def extract(
@@ -53,17 +63,20 @@ def extract(
     Raises a subclass of `ExtractionError` for input that can never be extracted.
     """
     limits = limits or ExtractLimits()
-    if len(data) > limits.max_bytes:
-        raise DocumentTooLarge(f"document is {len(data)} bytes, the limit is {limits.max_bytes}")
-    check_pdf_bytes(data)
-    doc = _open(data)
+    doc = open_document(data, limits)
     try:
-        return _extract_open(doc, document_id, filename, limits)
+        budget = OcrBudget(limits.max_ocr_pages if limits.ocr else 0)
+        part = analyse_pages(doc, range(doc.page_count), limits, budget)
+        return assemble(doc, document_id, filename, [part], limits)
     finally:
         doc.close()
 
 
-def _open(data: bytes) -> pymupdf.Document:
+def open_document(data: bytes, limits: ExtractLimits) -> pymupdf.Document:
+    """The parsed PDF, once every check that needs no page content has passed."""
+    if len(data) > limits.max_bytes:
+        raise DocumentTooLarge(f"document is {len(data)} bytes, the limit is {limits.max_bytes}")
+    check_pdf_bytes(data)
     pymupdf.TOOLS.mupdf_warnings(reset=True)
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
@@ -72,24 +85,27 @@ def _open(data: bytes) -> pymupdf.Document:
     if doc.needs_pass or doc.is_encrypted:
         doc.close()
         raise EncryptedDocument("the PDF is encrypted with a password")
-    return doc
-
-
-def _extract_open(
-    doc: pymupdf.Document, document_id: str, filename: str, limits: ExtractLimits
-) -> ExtractedDocument:
     try:
         count = doc.page_count
     except Exception as exc:
+        doc.close()
         raise CorruptDocument(f"the page tree cannot be read: {exc}") from exc
     if count == 0:
+        doc.close()
         raise CorruptDocument("the PDF has no pages")
     if count > limits.max_pages:
+        doc.close()
         raise TooManyPages(f"the PDF has {count} pages, the limit is {limits.max_pages}")
+    return doc
+
+
+def analyse_pages(
+    doc: pymupdf.Document, numbers: range, limits: ExtractLimits, budget: OcrBudget
+) -> PagesResult:
+    """Analyse the pages with these 0-based numbers, one at a time."""
     warnings: list[str] = []
-    budget = OcrBudget(limits.max_ocr_pages if limits.ocr else 0)
     results: list[PageResult] = []
-    for number in range(count):
+    for number in numbers:
         try:
             page = doc.load_page(number)
             results.append(_analyse_page(page, number + 1, limits, budget))
@@ -106,10 +122,27 @@ def _extract_open(
             )
         finally:
             page = None
-    if budget.skipped:
-        warnings.append(
-            f"{budget.skipped} page(s) without a text layer were not OCRed (limit {budget.limit})"
-        )
+    return PagesResult(results, warnings, budget.skipped)
+
+
+def assemble(
+    doc: pymupdf.Document,
+    document_id: str,
+    filename: str,
+    parts: list[PagesResult],
+    limits: ExtractLimits,
+) -> ExtractedDocument:
+    """The document from the analyses of its pages, given in page order.
+
+    Running headers, paragraphs continued over page breaks and tables continued on the next
+    page are only visible across pages, so they are resolved here, on the page records.
+    """
+    results = [page for part in parts for page in part.pages]
+    warnings = [warning for part in parts for warning in part.warnings]
+    skipped = sum(part.ocr_skipped for part in parts)
+    if skipped:
+        limit = limits.max_ocr_pages if limits.ocr else 0
+        warnings.append(f"{skipped} page(s) without a text layer were not OCRed (limit {limit})")
     repaired = bool(getattr(doc, "is_repaired", False))
     mupdf_msgs = pymupdf.TOOLS.mupdf_warnings()
     if not repaired and any(k in mupdf_msgs for k in ("repair", "broken xref", "trying to repair")):
@@ -125,7 +158,7 @@ def _extract_open(
     return ExtractedDocument(
         document_id=document_id,
         filename=filename,
-        page_count=count,
+        page_count=doc.page_count,
         pages=[r.info for r in results],
         blocks=blocks,
         tables=tables,

@@ -13,7 +13,8 @@ read once more with digits only (scan_cells.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from multiprocessing.sharedctypes import Synchronized
 
 import numpy as np
 import numpy.typing as npt
@@ -45,20 +46,32 @@ _RULE_DPI = 150
 _TEXT_FLAGS_OCR = TEXT_FLAGS
 
 
-@dataclass(slots=True)
 class OcrBudget:
-    """How many more pages may be OCRed in this document."""
+    """How many more pages may be OCRed in this document.
 
-    limit: int
-    used: int = 0
-    skipped: int = 0
+    When a document's pages are analysed in several processes, they draw on one counter in
+    shared memory, so the limit holds for the document as a whole.
+    """
+
+    def __init__(self, limit: int, shared: Synchronized[int] | None = None) -> None:
+        self.limit = limit
+        self.shared = shared
+        self.used = 0
+        self.skipped = 0
 
     def take(self) -> bool:
-        if self.used < self.limit:
+        if self.shared is None:
+            granted = self.used < self.limit
+        else:
+            with self.shared.get_lock():
+                granted = self.shared.value > 0
+                if granted:
+                    self.shared.value -= 1
+        if granted:
             self.used += 1
-            return True
-        self.skipped += 1
-        return False
+        else:
+            self.skipped += 1
+        return granted
 
 
 def needs_ocr(page: pymupdf.Page, lines: list[Line]) -> bool:
@@ -152,8 +165,8 @@ def ocr_region_words(render: Render, grid: Grid, language: str) -> list[Word]:
 
 
 def _moved(line: Line, place: _Placement) -> Line:
-    spans = [s.model_copy(update={"bbox": place.box(*s.bbox)}) for s in line.spans]
-    spans = [s.model_copy(update={"size": s.size * place.sy}) for s in spans]
+    spans = [replace(s, bbox=place.box(*s.bbox)) for s in line.spans]
+    spans = [replace(s, size=s.size * place.sy) for s in spans]
     words = []
     for w in line.words:
         x0, y0, x1, y1 = place.box(w.x0, w.y0, w.x1, w.y1)
@@ -191,7 +204,7 @@ def ocr_page_lines(
         r1 = int(line.y1 / k) - render.oy
         if not split_marker(line.text)[0] and bullet_before(ink, c0, r0, r1):
             first = line.spans[0]
-            line.spans[0] = first.model_copy(update={"text": "• " + first.text.lstrip()})
+            line.spans[0] = replace(first, text="• " + first.text.lstrip())
     return lines
 
 

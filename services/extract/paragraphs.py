@@ -173,6 +173,5 @@ def to_text_block(draft: BlockDraft, seq: int) -> TextBlock:
         size=style.size,
         bold=style.bold,
         italic=style.italic,
-        lines=[ln.to_model() for ln in draft.lines],
         ocr=any(ln.ocr for ln in draft.lines),
     )

@@ -1,10 +1,13 @@
-"""Run `extract` in a child process with CPU-time, memory and wall-clock limits.
+"""Run the extraction in child processes with CPU-time, memory and wall-clock limits.
 
 MuPDF and Tesseract are C code: a hostile file can make them loop, allocate without bound or
 crash. In a child process with RLIMIT_CPU and RLIMIT_AS set (see child.py), any of that ends
 the child only, and the parent turns the way it ended into a typed, permanent
 `ExtractionError`. Children are forked from a forkserver, a clean process started once, so
 they inherit neither the service's threads nor its event loop.
+
+A long document's pages are spread over several children (`ExtractLimits.workers`), so one
+300-page report does not leave the other cores idle while it is parsed.
 """
 
 from __future__ import annotations
@@ -12,13 +15,14 @@ from __future__ import annotations
 import contextlib
 import json
 import multiprocessing
-import os
 import signal
-from multiprocessing.connection import Connection
+import time
+from collections.abc import Callable
+from typing import Any
 
 from shared.documents import ExtractedDocument
 
-from .child import run
+from .child import READY, SPLIT, helper_main, lead_main
 from .errors import (
     ERRORS_BY_REASON,
     CorruptDocument,
@@ -39,14 +43,7 @@ _CONTEXT.set_forkserver_preload(
 )
 
 
-def _child_main(conn: Connection, payload: bytes) -> None:
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    conn.send_bytes(run(payload))
-    conn.close()
-
-
-def _crash_error(returncode: int, stderr: bytes, limits: ExtractLimits) -> ExtractionError:
-    tail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+def _crash_error(returncode: int, limits: ExtractLimits) -> ExtractionError:
     if returncode < 0:
         sig = -returncode
         if sig == signal.SIGXCPU:
@@ -54,55 +51,110 @@ def _crash_error(returncode: int, stderr: bytes, limits: ExtractLimits) -> Extra
         if sig == signal.SIGKILL:
             return ExtractionMemoryExceeded("the extraction process was killed (out of memory)")
         return CorruptDocument(f"the PDF parser crashed (signal {sig})")
-    if "MemoryError" in tail[0] or "std::bad_alloc" in tail[0]:
-        return ExtractionMemoryExceeded("the extraction exceeded its memory limit")
-    return CorruptDocument(f"the PDF parser ended without a result: {tail[0][:500]}")
+    return CorruptDocument(f"the PDF parser ended without a result (exit code {returncode})")
 
 
-def _result(out: bytes) -> ExtractedDocument:
-    head = out[:200]
-    if b'"status": "ok"' in head:
-        start = out.index(b'"document": ') + len(b'"document": ')
-        return ExtractedDocument.model_validate_json(out[start:-1])
-    msg = json.loads(out)
+def _failure(out: bytes) -> ExtractionError:
+    """The typed error a child reported."""
+    try:
+        msg = json.loads(out)
+    except ValueError as exc:
+        return CorruptDocument(f"the extraction returned an unreadable result: {exc}")
     reason, text = str(msg.get("reason", "corrupt")), str(msg.get("message", ""))
     if reason == "not_pdf":
-        raise NotAPdf(text, detected_type=str(msg.get("detected_type") or "unknown"))
-    raise ERRORS_BY_REASON.get(reason, CorruptDocument)(text)
+        return NotAPdf(text, detected_type=str(msg.get("detected_type") or "unknown"))
+    return ERRORS_BY_REASON.get(reason, CorruptDocument)(text)
+
+
+def _document(out: bytes) -> ExtractedDocument:
+    prefix = b'{"status": "ok", "document": '
+    if not out.startswith(prefix):
+        raise _failure(out)
+    try:
+        return ExtractedDocument.model_validate_json(out[len(prefix) : -1])
+    except ValueError as exc:
+        raise CorruptDocument(f"the extraction returned an unreadable result: {exc}") from exc
+
+
+class _Child:
+    """One sandbox child and its end of the pipe, watched against the extraction's deadline."""
+
+    def __init__(self, target: Callable[..., None], *args: Any, limits: ExtractLimits) -> None:
+        self.limits = limits
+        self.conn, child_end = _CONTEXT.Pipe(duplex=True)
+        self.proc = _CONTEXT.Process(target=target, args=(child_end, *args), daemon=True)
+        self.proc.start()
+        child_end.close()
+
+    def receive(self, deadline: float) -> bytes:
+        if not self.conn.poll(max(0.0, deadline - time.monotonic())):
+            raise ExtractionTimeout(
+                f"the extraction took longer than {self.limits.wall_seconds:.0f} s"
+            )
+        try:
+            return self.conn.recv_bytes()
+        except EOFError:
+            self.proc.join(timeout=5)
+            raise _crash_error(self.proc.exitcode or 1, self.limits) from None
+
+    def send(self, payload: bytes) -> None:
+        with contextlib.suppress(OSError):  # a child that died is reported by `receive`
+            self.conn.send_bytes(payload)
+
+    def finish(self) -> None:
+        """Wait for a clean exit; a child that ends badly after answering is not trusted."""
+        self.proc.join(timeout=5)
+        if self.proc.exitcode != 0:
+            raise _crash_error(self.proc.exitcode or 1, self.limits)
+
+    def stop(self) -> None:
+        self.conn.close()
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join()
 
 
 def extract_in_sandbox(
     data: bytes, document_id: str, filename: str = "", limits: ExtractLimits | None = None
 ) -> ExtractedDocument:
-    """`extract` in a resource-limited child process; same result, same typed errors.
+    """`extract` in resource-limited child processes; same result, same typed errors.
 
     The cheap checks (empty input, magic bytes) run here first, so junk never costs a process.
     Blocking: call it from a worker thread in async code.
     """
     limits = limits or ExtractLimits()
     check_pdf_bytes(data)
-    header = json.dumps(
-        {"document_id": document_id, "filename": filename, "limits": limits.model_dump()}
-    ).encode()
-    receiver, sender = _CONTEXT.Pipe(duplex=False)
-    proc = _CONTEXT.Process(target=_child_main, args=(sender, header + b"\n" + data), daemon=True)
-    proc.start()
-    sender.close()
-    out = b""
+    deadline = time.monotonic() + limits.wall_seconds
+    request = {"document_id": document_id, "filename": filename, "limits": limits.model_dump()}
+    ocr_left = _CONTEXT.Value("i", limits.max_ocr_pages if limits.ocr else 0)
+    children = [_Child(lead_main, request, data, ocr_left, limits=limits)]
     try:
-        if not receiver.poll(limits.wall_seconds):
-            raise ExtractionTimeout(f"the extraction took longer than {limits.wall_seconds:.0f} s")
-        with contextlib.suppress(EOFError):
-            out = receiver.recv_bytes()
+        lead = children[0]
+        out = lead.receive(deadline)
+        if out.startswith(b'{"status": "' + SPLIT.encode()):
+            ranges = json.loads(out)["ranges"]
+            helpers = [
+                _Child(helper_main, request, data, ocr_left, (start, stop), limits=limits)
+                for start, stop in ranges
+            ]
+            children.extend(helpers)
+            parts = [_part(helper.receive(deadline)) for helper in helpers]
+            ready = lead.receive(deadline)
+            if ready != READY:
+                raise _failure(ready)
+            for part in parts:
+                lead.send(part)
+            out = lead.receive(deadline)
+        for child in children:
+            child.finish()
+        return _document(out)
     finally:
-        receiver.close()
-        proc.join(timeout=5)
-        if proc.is_alive():
-            proc.kill()
-            proc.join()
-    if proc.exitcode != 0 or not out:
-        raise _crash_error(proc.exitcode or 1, b"", limits)
-    try:
-        return _result(out)
-    except (ValueError, KeyError) as exc:
-        raise CorruptDocument(f"the extraction returned an unreadable result: {exc}") from exc
+        for child in children:
+            child.stop()
+
+
+def _part(out: bytes) -> bytes:
+    """A helper's analysis, passed on unread; or the error it reported."""
+    if out.startswith(b"{"):
+        raise _failure(out)
+    return out

@@ -8,13 +8,12 @@ that later stages see the line a reader sees.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import pymupdf
 
-from shared.documents import Span
-
-from .layout import Line, Word, overlap_1d
+from .layout import Line, Span, Word
 
 TEXT_FLAGS = (
     pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_MEDIABOX_CLIP
@@ -30,13 +29,14 @@ def _span(raw: dict[str, Any]) -> Span:
     font = str(raw.get("font", ""))
     flags = int(raw.get("flags", 0))
     lower = font.lower()
+    x0, y0, x1, y1 = (round(float(v), 2) for v in raw["bbox"])
     return Span(
         text=str(raw.get("text", "")),
         font=font,
         size=round(float(raw.get("size", 0.0)), 2),
         bold=bool(flags & pymupdf.TEXT_FONT_BOLD) or "bold" in lower or "black" in lower,
         italic=bool(flags & pymupdf.TEXT_FONT_ITALIC) or "italic" in lower or "oblique" in lower,
-        bbox=tuple(round(float(v), 2) for v in raw["bbox"]),
+        bbox=(x0, y0, x1, y1),
     )
 
 
@@ -86,10 +86,6 @@ def _readable(line: Line) -> bool:
     return line.height >= 4.0 and sum(ch.isalnum() for ch in line.text) >= 1
 
 
-def _same_row(a: Line, b: Line) -> bool:
-    return overlap_1d(a.y0, a.y1, b.y0, b.y1) >= 0.6 * min(a.height, b.height)
-
-
 def _word_gap(line: Line) -> float:
     """Widest gap (in ems) between two pieces of one line.
 
@@ -110,8 +106,15 @@ def merge_same_baseline(lines: list[Line]) -> list[Line]:
     for line in lines:
         size = max(line.size, 1.0)
         target = None
+        reach, y0, y1 = line.x0 + 1.0, line.y0, line.y1
         for cand in reversed(merged):
-            if not _same_row(cand, line) or cand.x1 > line.x0 + 1.0:
+            # inlined and cheap test first: on a page of tables this loop meets every pair of
+            # cells, and it led the extraction's profile. Same row: the pieces' vertical
+            # extents overlap by at least 0.6 of the lower one.
+            if cand.x1 > reach:
+                continue
+            overlap = min(cand.y1, y1) - max(cand.y0, y0)
+            if max(0.0, overlap) < 0.6 * min(cand.y1 - cand.y0, y1 - y0):
                 continue
             gap = line.x0 - cand.x1
             limit = 3.0 * size if _BULLET_ONLY.match(cand.text) else _word_gap(line) * size
@@ -122,7 +125,7 @@ def merge_same_baseline(lines: list[Line]) -> list[Line]:
             merged.append(line)
             continue
         if not target.text.endswith(" ") and not line.spans[0].text.startswith(" "):
-            line.spans[0] = line.spans[0].model_copy(update={"text": " " + line.spans[0].text})
+            line.spans[0] = replace(line.spans[0], text=" " + line.spans[0].text)
         target.spans.extend(line.spans)
         target.words.extend(line.words)
         target.x1 = max(target.x1, line.x1)
@@ -147,9 +150,7 @@ def ocr_bullet_spans(spans: list[Span]) -> list[Span]:
     rest = list(spans)
     while len(rest) > 1 and not any(ch.isalnum() for ch in rest[0].text):
         rest.pop(0)
-    first = rest[0].model_copy(
-        update={"text": ocr_bullet("_ " + rest[0].text.lstrip(" _«»+•°·*~"))}
-    )
+    first = replace(rest[0], text=ocr_bullet("_ " + rest[0].text.lstrip(" _«»+•°·*~")))
     return [first, *rest[1:]]
 
 

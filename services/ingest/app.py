@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -44,24 +45,23 @@ def create_app(settings: IngestSettings | None = None) -> AsgiFastStream:
         settings.mongo_url.get_secret_value(), tz_aware=True
     )
     collection = documents(client, settings.mongo_database)
-    ingestor = Ingestor(transport, make_source(settings), collection, settings.max_upload_bytes)
+    source = make_source(settings)
+    ingestor = Ingestor(transport, source, collection, settings.max_upload_bytes)
     tasks: list[asyncio.Task[None]] = []
 
     async def watch() -> None:
         stale_after = timedelta(seconds=settings.reconcile_stale_seconds)
-        since_reconcile = 0.0
-        while True:
+        last_reconcile = time.monotonic()
+        async for _ in source.ticks(settings.scan_interval_seconds):
             try:
                 await ingestor.scan()
-                since_reconcile += settings.scan_interval_seconds
-                if since_reconcile >= settings.reconcile_interval_seconds:
-                    since_reconcile = 0.0
+                if time.monotonic() - last_reconcile >= settings.reconcile_interval_seconds:
+                    last_reconcile = time.monotonic()
                     reemitted = await ingestor.reconcile(stale_after)
                     if reemitted:
                         log.warning("reconciliation re-emitted %d documents", len(reemitted))
             except Exception:
                 log.exception("scan failed; retrying")
-            await asyncio.sleep(settings.scan_interval_seconds)
 
     @app.after_startup
     async def start_watching() -> None:

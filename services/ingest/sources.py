@@ -6,9 +6,13 @@ which is what lets reconciliation find files that never reached a final status.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+
+from watchfiles import awatch
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,10 @@ class Source(Protocol):
 
     def read(self, upload: Upload) -> bytes: ...
 
+    def ticks(self, interval: float) -> AsyncGenerator[None, None]:
+        """Moments worth a scan: at once, then whenever uploads may have changed."""
+        ...
+
 
 class InboxSource:
     """A folder; hidden and partial files (`.name`, `*.part`) are still being written."""
@@ -32,16 +40,37 @@ class InboxSource:
         self.root.mkdir(parents=True, exist_ok=True)
 
     def list(self) -> list[Upload]:
-        uploads = []
-        for path in sorted(self.root.iterdir()):
+        """Oldest first: files are taken in the order they were dropped."""
+        found = []
+        for path in self.root.iterdir():
             if path.name.startswith(".") or path.suffix == ".part" or not path.is_file():
                 continue
             stat = path.stat()
-            uploads.append(Upload(path.name, path.as_uri(), f"{stat.st_size}:{stat.st_mtime_ns}"))
-        return uploads
+            found.append((stat.st_mtime_ns, path.name, stat.st_size))
+        return [
+            Upload(name, (self.root / name).as_uri(), f"{size}:{mtime}")
+            for mtime, name, size in sorted(found)
+        ]
 
     def read(self, upload: Upload) -> bytes:
         return (self.root / upload.name).read_bytes()
+
+    async def ticks(self, interval: float) -> AsyncGenerator[None, None]:
+        """Wakes on file-system events, so a dropped file is picked up within milliseconds.
+
+        The interval still ticks when nothing happened: events can be missed (a folder on a
+        network share, an overflowing inotify queue), a scan cannot.
+        """
+        yield
+        async for _ in awatch(
+            self.root,
+            debounce=50,
+            step=10,
+            rust_timeout=max(1, int(interval * 1000)),
+            yield_on_timeout=True,
+            recursive=False,
+        ):
+            yield
 
 
 class BucketSource:
@@ -67,3 +96,8 @@ class BucketSource:
         key = upload.uri.removeprefix(f"s3://{self.bucket}/")
         data: bytes = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
         return data
+
+    async def ticks(self, interval: float) -> AsyncGenerator[None, None]:
+        while True:
+            yield
+            await asyncio.sleep(interval)

@@ -38,7 +38,10 @@ from shared.settings import StoreSettings
 from shared.status import documents, ensure_indexes, record_stage, structured
 
 GROUP = "pcflow-store"
-STATUS_GROUP = "pcflow-status"
+# One group per followed topic: consumers of one group with different subscriptions make every
+# join a rebalance of both, and a broker may leave one of them without partitions meanwhile.
+EXTRACTED_STATUS_GROUP = "pcflow-status-extracted"
+FAILED_STATUS_GROUP = "pcflow-status-failed"
 
 
 def create_app(settings: StoreSettings | None = None) -> AsgiFastStream:
@@ -70,11 +73,11 @@ def create_app(settings: StoreSettings | None = None) -> AsgiFastStream:
         metrics.DOCUMENTS.labels(status="stored").inc()
         metrics.END_TO_END.observe(end_to_end_seconds(event.uploaded_at, stored_at))
 
-    @transport.subscriber(topics.EXTRACTED, group=STATUS_GROUP)
+    @transport.subscriber(topics.EXTRACTED, group=EXTRACTED_STATUS_GROUP)
     async def extracted(event: DocumentExtracted) -> None:
         await record_stage(collection, event.document_id, "extracted", event.occurred_at)
 
-    @transport.subscriber(topics.DLQ, group=STATUS_GROUP)
+    @transport.subscriber(topics.DLQ, group=FAILED_STATUS_GROUP)
     async def failed(letter: DeadLetter) -> None:
         if letter.stage == "ingest" or not is_document_id(letter.document_id):
             return

@@ -72,7 +72,7 @@ def test_text_blocks_headers_hyphens_lists_and_page_continuation() -> None:
     assert [b.seq for b in doc.blocks] == sorted(b.seq for b in doc.blocks)
     heading = next(b for b in doc.blocks if b.text == "Inleiding")
     assert heading.bold and heading.size == pytest.approx(14, abs=0.5)
-    assert heading.lines and heading.lines[0].spans[0].font
+    assert heading.font
 
 
 def _two_columns(doc: pymupdf.Document) -> None:

@@ -12,7 +12,7 @@ from services.extract.binarize import clean_ink, ink_threshold
 from services.extract.bullets import bullet_before
 from services.extract.digits import Strip, parse_tsv, read_cell, read_strips
 from services.extract.grid import find_grids
-from services.extract.layout import Line, Word
+from services.extract.layout import Line, Span, Word
 from services.extract.paragraphs import build_blocks
 from services.extract.scan_cells import (
     amount_columns,
@@ -22,7 +22,6 @@ from services.extract.scan_cells import (
 )
 from services.extract.scan_image import ruled_cells
 from services.extract.text import merge_same_baseline, ocr_bullet, ocr_bullet_spans, split_marker
-from shared.documents import Span
 
 
 def test_rule_pieces_at_wandering_positions_join_into_one_border() -> None:
