@@ -59,13 +59,19 @@ class StackSettings(BaseSettings):
         """The environment a service process gets: its settings point into this stack."""
         offset = 1 + SERVICES.index(service) + 10 * index
         var = self.var_dir.resolve()
-        return {
+        env = {
             "PCFLOW_KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
             "PCFLOW_MONGO_URL": self.mongo_url,
             "PCFLOW_OBJECT_STORE_URL": (var / "objects").as_uri(),
             "PCFLOW_INBOX_DIR": str(self.inbox),
             "PCFLOW_METRICS_PORT": str(self.metrics_port_base + offset),
         }
+        if service == "extract":
+            # the instances share this machine: together they start no more children than it
+            # has cores, or parallel children of one document only slow down the others
+            cores = len(os.sched_getaffinity(0))
+            env["PCFLOW_PAGE_WORKERS"] = str(max(1, cores // self.extract_instances))
+        return env
 
     def metrics_ports(self) -> dict[str, int]:
         ports = {name: self.metrics_port_base + 1 + i for i, name in enumerate(SERVICES)}

@@ -144,6 +144,7 @@ class Transport:
             max_poll_interval_ms=30 * 60 * 1000,
             session_timeout_ms=10_000,
             heartbeat_interval_ms=3_000,
+            fetch_max_wait_ms=self.settings.kafka_fetch_max_wait_ms,
         )
         self.subscriptions.append((subscriber, group))
 

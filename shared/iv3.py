@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 __all__ = ["Taakveld", "normalise_taakveld", "taakveld_name", "taakvelden"]
@@ -72,7 +72,10 @@ _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _LEAD_NOISE = " :;.,|'\"‘’“”_«»[]"
 
 
+@lru_cache(maxsize=8192)
 def _norm_name(text: str) -> str:
+    """Accents, case and punctuation gone. Cached: every unnumbered table label is compared
+    with all official names, and normalising those over and over led classify's profile."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     return " ".join(re.sub(r"[^a-z0-9+\- ]", " ", text).split())

@@ -26,6 +26,12 @@ class CommonSettings(BaseSettings):
     kafka_sasl_password: SecretStr = SecretStr("")
     kafka_ssl_cafile: Path | None = None
     kafka_compression: Literal["none", "gzip", "lz4", "zstd", "snappy"] = "gzip"
+    kafka_fetch_max_wait_ms: int = Field(
+        default=100,
+        gt=0,
+        description="longest a fetch waits for new messages; brokers that do not answer a "
+        "waiting fetch early (Tansu) add up to this much latency to every stage",
+    )
     object_store_url: str = Field(
         default="file://./var/objects",
         description="file://DIR for a local folder, s3://BUCKET/PREFIX for S3 or MinIO",
@@ -66,7 +72,7 @@ class ExtractSettings(CommonSettings):
     wall_seconds: float = 900.0
     ocr: bool = True
     ocr_language: str = "nld"
-    workers: int = Field(
+    page_workers: int = Field(
         default_factory=lambda: len(os.sched_getaffinity(0)),
         ge=1,
         description="child processes a long document's pages are spread over",

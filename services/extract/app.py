@@ -34,7 +34,7 @@ def limits_from(settings: ExtractSettings) -> ExtractLimits:
         wall_seconds=settings.wall_seconds,
         ocr=settings.ocr,
         ocr_language=settings.ocr_language,
-        workers=settings.workers,
+        page_workers=settings.page_workers,
     )
 
 

@@ -97,7 +97,7 @@ def _lead(
 
     doc = open_document(data, limits)
     try:
-        ranges = page_ranges(doc.page_count, limits.workers)
+        ranges = page_ranges(doc.page_count, limits.page_workers)
         if len(ranges) > 1:
             split = {"status": SPLIT, "ranges": [[r.start, r.stop] for r in ranges[1:]]}
             conn.send_bytes(json.dumps(split).encode())

@@ -26,6 +26,6 @@ class ExtractLimits(BaseModel):
         default=500, ge=0, description="pages beyond this many are not OCRed, with a warning"
     )
     tables: bool = True
-    workers: int = Field(
+    page_workers: int = Field(
         default=1, ge=1, description="sandbox children a long document's pages are spread over"
     )

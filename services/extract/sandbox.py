@@ -6,7 +6,7 @@ the child only, and the parent turns the way it ended into a typed, permanent
 `ExtractionError`. Children are forked from a forkserver, a clean process started once, so
 they inherit neither the service's threads nor its event loop.
 
-A long document's pages are spread over several children (`ExtractLimits.workers`), so one
+A long document's pages are spread over several children (`ExtractLimits.page_workers`), so one
 300-page report does not leave the other cores idle while it is parsed.
 """
 

@@ -44,7 +44,7 @@ def _long_report() -> bytes:
 def test_split_extraction_equals_the_single_process_result() -> None:
     data = _long_report()
     alone = extract(data, "long", "long.pdf")
-    spread = extract_in_sandbox(data, "long", "long.pdf", ExtractLimits(workers=3))
+    spread = extract_in_sandbox(data, "long", "long.pdf", ExtractLimits(page_workers=3))
     assert spread == alone
     texts = [b.text for b in spread.blocks]
     assert not any("Gemeente Voorbeeld" in t or t.startswith("pagina") for t in texts)
@@ -66,7 +66,7 @@ def _blank_scans(pages: int) -> bytes:
 
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract missing")
 def test_the_ocr_page_limit_holds_for_the_document_as_a_whole() -> None:
-    limits = ExtractLimits(workers=2, max_ocr_pages=3, ocr_dpi=72)
+    limits = ExtractLimits(page_workers=2, max_ocr_pages=3, ocr_dpi=72)
     extracted = extract_in_sandbox(_blank_scans(2 * MIN_PAGES_PER_CHILD), "scans", limits=limits)
     assert sum(page.ocr for page in extracted.pages) == 3
     skipped = 2 * MIN_PAGES_PER_CHILD - 3
@@ -81,7 +81,7 @@ def test_the_wall_clock_covers_the_helpers_too() -> None:
         extract_in_sandbox(
             _blank_scans(2 * MIN_PAGES_PER_CHILD),
             "slow",
-            limits=ExtractLimits(workers=2, wall_seconds=1.0),
+            limits=ExtractLimits(page_workers=2, wall_seconds=1.0),
         )
     assert time.monotonic() - start < 15
 
