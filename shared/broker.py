@@ -134,11 +134,18 @@ class Transport:
         )
         self.output(topics.DLQ, DeadLetter)
 
-    def subscriber(self, *topic_names: str, group: str) -> Callable[[Handler], Handler]:
-        """At-least-once: the offset is committed only after the handler returned."""
+    def subscriber(
+        self, *topic_names: str, group: str, include_in_schema: bool = True
+    ) -> Callable[[Handler], Handler]:
+        """At-least-once: the offset is committed only after the handler returned.
+
+        A subscriber that reads only part of its events stays out of the AsyncAPI document,
+        which would otherwise show that part as the topic's message.
+        """
         subscriber = self.broker.subscriber(
             *topic_names,
             group_id=group,
+            include_in_schema=include_in_schema,
             ack_policy=AckPolicy.NACK_ON_ERROR,
             auto_offset_reset="earliest",
             max_poll_interval_ms=30 * 60 * 1000,

@@ -82,6 +82,16 @@ class DocumentStructured(Event):
     document: StructuredDocument
 
 
+class StageReached(BaseModel):
+    """Any event read only for the stage it marks: the page model inside is not even built."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    document_id: DocumentId
+    occurred_at: datetime
+
+
 class DeadLetter(BaseModel):
     """A message that can never succeed, with what a person needs to judge and replay it."""
 

@@ -25,7 +25,7 @@ class CommonSettings(BaseSettings):
     kafka_sasl_username: str = ""
     kafka_sasl_password: SecretStr = SecretStr("")
     kafka_ssl_cafile: Path | None = None
-    kafka_compression: Literal["none", "gzip", "lz4", "zstd", "snappy"] = "gzip"
+    kafka_compression: Literal["none", "gzip", "lz4", "zstd", "snappy"] = "zstd"
     kafka_fetch_max_wait_ms: int = Field(
         default=100,
         gt=0,

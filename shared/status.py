@@ -46,10 +46,15 @@ async def record_stage(
     fields: dict[str, Any] | None = None,
     on_insert: dict[str, Any] | None = None,
     reason: str | None = None,
+    earlier: dict[Status, datetime] | None = None,
 ) -> None:
-    """Note that `document_id` reached `stage` at `at`; idempotent under redelivery."""
+    """Note that `document_id` reached `stage` at `at`; idempotent under redelivery.
+
+    `earlier` stages, reached before this one, are noted in the same write.
+    """
+    times = {f"stages.{name}": when for name, when in (earlier or {}).items()}
     update: dict[str, Any] = {
-        "$max": {f"stages.{stage}": at},
+        "$max": {**times, f"stages.{stage}": at},
         "$setOnInsert": {"document_id": document_id, **(on_insert or {})},
     }
     if fields:

@@ -26,8 +26,8 @@ from shared.broker import Transport
 from shared.events import (
     DeadLetter,
     DocumentClassified,
-    DocumentExtracted,
     DocumentStructured,
+    StageReached,
     is_document_id,
     utcnow,
 )
@@ -64,17 +64,21 @@ def create_app(settings: StoreSettings | None = None) -> AsgiFastStream:
             ref = await aput(transport.store, f"structured/{event.document_id}.json", body)
             record = by_reference(record, ref)
         await bodies.replace_one({"document_id": event.document_id}, record, upsert=True)
-        await record_stage(collection, event.document_id, "classified", event.occurred_at)
         await record_stage(
-            collection, event.document_id, "stored", stored_at, fields=document_fields(event)
+            collection,
+            event.document_id,
+            "stored",
+            stored_at,
+            fields=document_fields(event),
+            earlier={"classified": event.occurred_at},
         )
         out = DocumentStructured(**event.lineage(), stored_at=stored_at, document=event.document)
         await transport.publish(topics.STRUCTURED, out, subject=event.document_id)
         metrics.DOCUMENTS.labels(status="stored").inc()
         metrics.END_TO_END.observe(end_to_end_seconds(event.uploaded_at, stored_at))
 
-    @transport.subscriber(topics.EXTRACTED, group=EXTRACTED_STATUS_GROUP)
-    async def extracted(event: DocumentExtracted) -> None:
+    @transport.subscriber(topics.EXTRACTED, group=EXTRACTED_STATUS_GROUP, include_in_schema=False)
+    async def extracted(event: StageReached) -> None:
         await record_stage(collection, event.document_id, "extracted", event.occurred_at)
 
     @transport.subscriber(topics.DLQ, group=FAILED_STATUS_GROUP)

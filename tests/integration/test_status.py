@@ -42,12 +42,20 @@ async def collection(infra: Stack) -> AsyncIterator[Collection]:
 async def check_late_earlier_stage_keeps_stored(collection: Collection) -> None:
     doc = "c" * 64
     await record_stage(collection, doc, "uploaded", T0)
-    await record_stage(collection, doc, "stored", T0 + timedelta(seconds=3), fields={"x": 1})
+    await record_stage(
+        collection,
+        doc,
+        "stored",
+        T0 + timedelta(seconds=3),
+        fields={"x": 1},
+        earlier={"classified": T0 + timedelta(seconds=2)},
+    )
     await record_stage(collection, doc, "extracted", T0 + timedelta(seconds=1))
     record = await collection.find_one({"document_id": doc})
     assert record is not None
     assert record["status"] == "stored"
-    assert set(record["stages"]) == {"uploaded", "extracted", "stored"}
+    assert set(record["stages"]) == {"uploaded", "extracted", "classified", "stored"}
+    assert record["stages"]["classified"] == T0 + timedelta(seconds=2)
     assert await collection.count_documents({}) == 1
 
 
