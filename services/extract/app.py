@@ -13,7 +13,7 @@ import time
 from faststream.asgi import AsgiFastStream
 
 from services.extract.limits import ExtractLimits
-from services.extract.sandbox import extract_in_sandbox
+from services.extract.sandbox import extract_in_sandbox, start_children_server
 from shared import metrics, topics
 from shared.broker import Transport
 from shared.documents import ExtractedDocument
@@ -58,4 +58,10 @@ def create_app(settings: ExtractSettings | None = None) -> AsgiFastStream:
         out = DocumentExtracted(**event.lineage(), extracted=extracted)
         await transport.publish(topics.EXTRACTED, out, subject=event.document_id)
 
-    return build_app(transport)
+    app = build_app(transport)
+
+    @app.on_startup
+    async def start_sandbox() -> None:
+        await asyncio.to_thread(start_children_server)
+
+    return app

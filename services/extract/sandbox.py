@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import multiprocessing
+import multiprocessing.forkserver
 import signal
 import time
 from collections.abc import Callable
@@ -41,6 +42,15 @@ _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(
     ["services.extract.child", "services.extract.core", "services.extract.app"]
 )
+
+
+def start_children_server() -> None:
+    """Start the forkserver now rather than at the first document.
+
+    Starting it imports the extractor and the service (about a second of CPU); done while the
+    service starts, the first document after a deploy does not pay for it.
+    """
+    multiprocessing.forkserver.ensure_running()
 
 
 def _crash_error(returncode: int, limits: ExtractLimits) -> ExtractionError:
