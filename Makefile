@@ -7,7 +7,7 @@ CORPUS := ../shared/corpus
 APT_PACKAGES := tesseract-ocr tesseract-ocr-nld prometheus
 
 .PHONY: venv system run up down test lint typecheck unit integration e2e promtool schemas \
-        schemas-check dashboards dashboards-check samples eval train bench bench-extract audit clean
+        schemas-check dashboards dashboards-check samples eval train bench bench-extract profile audit clean
 
 $(BIN)/pcflow: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -94,6 +94,9 @@ bench: venv system
 
 bench-extract: venv system
 	$(BIN)/python -u -m bench.bench_extract
+
+profile: venv
+	$(BIN)/python -u -m bench.profile
 
 clean:
 	rm -rf var build *.egg-info .mypy_cache .ruff_cache
