@@ -42,9 +42,9 @@ def apply_limits(limits: ExtractLimits) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def page_ranges(count: int, workers: int) -> list[range]:
+def page_ranges(count: int, workers: int, min_pages: int = MIN_PAGES_PER_CHILD) -> list[range]:
     """Consecutive, near-equal page ranges, one per child that is worth starting."""
-    parts = max(1, min(workers, count // MIN_PAGES_PER_CHILD))
+    parts = max(1, min(workers, count // min_pages))
     size, extra = divmod(count, parts)
     ranges: list[range] = []
     start = 0
@@ -93,11 +93,12 @@ def _lead(
     conn: Connection, request: dict[str, Any], data: bytes, ocr_left: Synchronized[int]
 ) -> bytes:
     limits = _start(request)
-    from .core import analyse_pages, assemble, open_document
+    from .core import analyse_pages, assemble, looks_scanned, open_document
 
     doc = open_document(data, limits)
     try:
-        ranges = page_ranges(doc.page_count, limits.page_workers)
+        min_pages = 1 if looks_scanned(doc, limits) else MIN_PAGES_PER_CHILD
+        ranges = page_ranges(doc.page_count, limits.page_workers, min_pages)
         if len(ranges) > 1:
             split = {"status": SPLIT, "ranges": [[r.start, r.stop] for r in ranges[1:]]}
             conn.send_bytes(json.dumps(split).encode())

@@ -99,6 +99,26 @@ def open_document(data: bytes, limits: ExtractLimits) -> pymupdf.Document:
     return doc
 
 
+def looks_scanned(doc: pymupdf.Document, limits: ExtractLimits) -> bool:
+    """Whether the first, middle or last page is a scan that will be OCRed.
+
+    OCR takes seconds a page where reading a text layer takes milliseconds, so a scanned
+    document is worth spreading over several processes however short it is.
+    """
+    if not limits.ocr:
+        return False
+    count = doc.page_count
+    for number in sorted({0, count // 2, count - 1}):
+        try:
+            page = doc.load_page(number)
+            textpage = page.get_textpage(flags=TEXT_FLAGS)
+            if needs_ocr(page, read_lines(page, textpage, number + 1, ocr=False)):
+                return True
+        except Exception:  # a broken page is reported by the analysis itself
+            continue
+    return False
+
+
 def analyse_pages(
     doc: pymupdf.Document, numbers: range, limits: ExtractLimits, budget: OcrBudget
 ) -> PagesResult:

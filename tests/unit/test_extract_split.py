@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.extract.child import MIN_PAGES_PER_CHILD, page_ranges
-from services.extract.core import extract
+from services.extract.core import extract, looks_scanned, open_document
 from services.extract.errors import ExtractionTimeout
 from services.extract.limits import ExtractLimits
 from services.extract.sandbox import extract_in_sandbox
@@ -86,12 +86,24 @@ def test_the_wall_clock_covers_the_helpers_too() -> None:
     assert time.monotonic() - start < 15
 
 
-@given(count=st.integers(1, 5000), workers=st.integers(1, 16))
-def test_page_ranges_cover_the_document_in_near_equal_parts(count: int, workers: int) -> None:
-    ranges = page_ranges(count, workers)
+def test_a_scan_is_worth_spreading_however_short_it_is() -> None:
+    limits = ExtractLimits()
+    scanned = open_document(_blank_scans(3), limits)
+    text = open_document(_long_report(), limits)
+    assert looks_scanned(scanned, limits)
+    assert not looks_scanned(scanned, ExtractLimits(ocr=False))
+    assert not looks_scanned(text, limits)
+
+
+@given(count=st.integers(1, 5000), workers=st.integers(1, 16), min_pages=st.integers(1, 40))
+def test_page_ranges_cover_the_document_in_near_equal_parts(
+    count: int, workers: int, min_pages: int
+) -> None:
+    ranges = page_ranges(count, workers, min_pages)
     assert [p for r in ranges for p in r] == list(range(count))
     assert 1 <= len(ranges) <= workers
     sizes = [len(r) for r in ranges]
     assert max(sizes) - min(sizes) <= 1
     if len(ranges) > 1:
-        assert min(sizes) >= MIN_PAGES_PER_CHILD
+        assert min(sizes) >= min_pages
+    assert page_ranges(count, workers) == page_ranges(count, workers, MIN_PAGES_PER_CHILD)
