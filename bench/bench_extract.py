@@ -21,7 +21,7 @@ from pathlib import Path
 from bench.workload import concatenate
 from services.extract.core import extract
 from services.extract.limits import ExtractLimits
-from services.extract.sandbox import extract_in_sandbox
+from services.extract.sandbox import extract_in_sandbox, start_children_server
 from shared import topics
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "dev"
@@ -78,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     with_tables = _throughput(files, ExtractLimits())
     print(f"in process, text only:      {text_only:7.1f} pages/s")
     print(f"in process, text + tables:  {with_tables:7.1f} pages/s")
+    start_children_server()
     sandbox_text = _throughput(files, ExtractLimits(tables=False), sandboxed=True)
     sandbox_tables = _throughput(files, ExtractLimits(), sandboxed=True)
     print(f"sandboxed, text only:       {sandbox_text:7.1f} pages/s")
