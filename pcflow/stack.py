@@ -66,7 +66,7 @@ class StackSettings(BaseSettings):
             "PCFLOW_INBOX_DIR": str(self.inbox),
             "PCFLOW_METRICS_PORT": str(self.metrics_port_base + offset),
         }
-        if service == "extract":
+        if service == "extract" and "PCFLOW_PAGE_WORKERS" not in os.environ:
             # the instances share this machine: together they start no more children than it
             # has cores, or parallel children of one document only slow down the others
             cores = len(os.sched_getaffinity(0))
