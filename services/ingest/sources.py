@@ -7,12 +7,15 @@ which is what lets reconciliation find files that never reached a final status.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from watchfiles import awatch
+
+log = logging.getLogger("pcflow.ingest")
 
 
 @dataclass(frozen=True)
@@ -62,14 +65,20 @@ class InboxSource:
         network share, an overflowing inotify queue), a scan cannot.
         """
         yield
-        async for _ in awatch(
-            self.root,
-            debounce=50,
-            step=10,
-            rust_timeout=max(1, int(interval * 1000)),
-            yield_on_timeout=True,
-            recursive=False,
-        ):
+        try:
+            async for _ in awatch(
+                self.root,
+                debounce=50,
+                step=10,
+                rust_timeout=max(1, int(interval * 1000)),
+                yield_on_timeout=True,
+                recursive=False,
+            ):
+                yield
+        except (OSError, RuntimeError) as exc:  # no inotify here, or its limits are reached
+            log.warning("file-system events unavailable (%s); scanning every %.1f s", exc, interval)
+        while True:
+            await asyncio.sleep(interval)
             yield
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
+
+from services.ingest import sources
 from services.ingest.sources import InboxSource
 
 
@@ -38,3 +42,16 @@ def test_uploads_are_listed_in_the_order_they_were_dropped(tmp_path: Path) -> No
         os.utime(path, ns=(1_000_000_000 * index, 1_000_000_000 * index))
     (tmp_path / ".d.pdf.part").write_bytes(b"%PDF-1.7")
     assert [u.name for u in InboxSource(tmp_path).list()] == ["c.pdf", "a.pdf", "b.pdf"]
+
+
+async def test_without_file_system_events_the_scan_still_ticks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unavailable(*args: object, **kwargs: object) -> AsyncIterator[set[object]]:
+        raise OSError("inotify watch limit reached")
+
+    monkeypatch.setattr(sources, "awatch", unavailable)
+    ticks = InboxSource(tmp_path).ticks(interval=0.1)
+    for _ in range(3):
+        await asyncio.wait_for(anext(ticks), timeout=30)
+    await ticks.aclose()
