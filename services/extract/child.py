@@ -1,10 +1,11 @@
 """Bodies of the sandbox child processes: limits first, then extraction.
 
-One child, the lead, extracts a document. When the document is long, the lead spreads its
-pages over helper children: it tells the parent which page ranges to hand out, analyses the
-first range itself, then receives the helpers' analyses through the parent and assembles the
-document. Everything derived from the hostile file is decoded only here, under the limits; the
-parent relays the helpers' bytes without reading them and only validates the lead's JSON.
+One child, the lead, extracts a document. When the document is long, the lead asks the parent
+for helper children, and the lead and its helpers take the pages a few at a time from one
+counter in shared memory, so a child slowed by other work on the machine simply takes fewer.
+The lead then receives the helpers' analyses through the parent and assembles the document.
+Everything derived from the hostile file is decoded only here, under the limits; the parent
+relays the helpers' bytes without reading them and only validates the lead's JSON.
 """
 
 from __future__ import annotations
@@ -13,19 +14,29 @@ import json
 import os
 import pickle
 from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.sharedctypes import Synchronized
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ExtractionError, NotAPdf
 from .limits import ExtractLimits
 from .ocr import OcrBudget
+
+if TYPE_CHECKING:
+    import pymupdf
+
+    from .core import PagesResult
 
 _MIB = 1024 * 1024
 
 # Below this many pages per child, starting a child and shipping its analysis back costs more
 # than the pages it takes off the lead (about 10 ms of analysis per born-digital page).
 MIN_PAGES_PER_CHILD = 24
+
+# Pages taken from the counter at a time: small enough that the children finish within a few
+# pages of each other, large enough that the counter's lock is never in the way.
+CHUNK_PAGES = 4
 
 SPLIT = "split"
 READY = b'{"status": "ready"}'
@@ -42,17 +53,35 @@ def apply_limits(limits: ExtractLimits) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def page_ranges(count: int, workers: int, min_pages: int = MIN_PAGES_PER_CHILD) -> list[range]:
-    """Consecutive, near-equal page ranges, one per child that is worth starting."""
-    parts = max(1, min(workers, count // min_pages))
-    size, extra = divmod(count, parts)
-    ranges: list[range] = []
-    start = 0
-    for index in range(parts):
-        stop = start + size + (1 if index < extra else 0)
-        ranges.append(range(start, stop))
-        start = stop
-    return ranges
+def children_for(count: int, workers: int, min_pages: int = MIN_PAGES_PER_CHILD) -> int:
+    """How many children, the lead included, a document of `count` pages is worth."""
+    return max(1, min(workers, count // min_pages))
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What the children of one document share: the pages still to take and the OCR budget."""
+
+    next_page: Synchronized[int]
+    ocr_left: Synchronized[int]
+
+
+def take_pages(
+    doc: pymupdf.Document, limits: ExtractLimits, shared: Shared, chunk: int
+) -> list[PagesResult]:
+    """Analyse chunks of pages taken from the shared counter until none are left."""
+    from .core import analyse_pages
+
+    count = doc.page_count
+    budget = OcrBudget(0, shared.ocr_left)
+    parts: list[PagesResult] = []
+    while True:
+        with shared.next_page.get_lock():
+            start = shared.next_page.value
+            shared.next_page.value = min(count, start + chunk)
+        if start >= count:
+            return parts
+        parts.append(analyse_pages(doc, range(start, min(count, start + chunk)), limits, budget))
 
 
 def error_message(reason: str, message: str, detected_type: str = "") -> bytes:
@@ -82,30 +111,30 @@ def _start(request: dict[str, Any]) -> ExtractLimits:
     return limits
 
 
-def lead_main(
-    conn: Connection, request: dict[str, Any], data: bytes, ocr_left: Synchronized[int]
-) -> None:
-    conn.send_bytes(_guarded(lambda: _lead(conn, request, data, ocr_left)))
+def lead_main(conn: Connection, request: dict[str, Any], data: bytes, shared: Shared) -> None:
+    conn.send_bytes(_guarded(lambda: _lead(conn, request, data, shared)))
     conn.close()
 
 
-def _lead(
-    conn: Connection, request: dict[str, Any], data: bytes, ocr_left: Synchronized[int]
-) -> bytes:
+def _lead(conn: Connection, request: dict[str, Any], data: bytes, shared: Shared) -> bytes:
     limits = _start(request)
-    from .core import analyse_pages, assemble, looks_scanned, open_document
+    from .core import assemble, looks_scanned, open_document
 
     doc = open_document(data, limits)
     try:
-        min_pages = 1 if looks_scanned(doc, limits) else MIN_PAGES_PER_CHILD
-        ranges = page_ranges(doc.page_count, limits.page_workers, min_pages)
-        if len(ranges) > 1:
-            split = {"status": SPLIT, "ranges": [[r.start, r.stop] for r in ranges[1:]]}
+        scanned = looks_scanned(doc, limits)
+        min_pages = 1 if scanned else MIN_PAGES_PER_CHILD
+        helpers = children_for(doc.page_count, limits.page_workers, min_pages) - 1
+        chunk = doc.page_count if helpers == 0 else 1 if scanned else CHUNK_PAGES
+        if helpers:
+            split = {"status": SPLIT, "helpers": helpers, "chunk": chunk}
             conn.send_bytes(json.dumps(split).encode())
-        parts = [analyse_pages(doc, ranges[0], limits, OcrBudget(0, ocr_left))]
-        if len(ranges) > 1:
+        parts = take_pages(doc, limits, shared, chunk)
+        if helpers:
             conn.send_bytes(READY)
-            parts.extend(pickle.loads(conn.recv_bytes()) for _ in ranges[1:])
+            for _ in range(helpers):
+                parts.extend(pickle.loads(conn.recv_bytes()))
+            parts.sort(key=lambda part: part.pages[0].info.number)
         document = assemble(doc, request["document_id"], request["filename"], parts, limits)
     finally:
         doc.close()
@@ -113,25 +142,19 @@ def _lead(
 
 
 def helper_main(
-    conn: Connection,
-    request: dict[str, Any],
-    data: bytes,
-    ocr_left: Synchronized[int],
-    pages: tuple[int, int],
+    conn: Connection, request: dict[str, Any], data: bytes, shared: Shared, chunk: int
 ) -> None:
-    conn.send_bytes(_guarded(lambda: _helper(request, data, ocr_left, pages)))
+    conn.send_bytes(_guarded(lambda: _helper(request, data, shared, chunk)))
     conn.close()
 
 
-def _helper(
-    request: dict[str, Any], data: bytes, ocr_left: Synchronized[int], pages: tuple[int, int]
-) -> bytes:
+def _helper(request: dict[str, Any], data: bytes, shared: Shared, chunk: int) -> bytes:
     limits = _start(request)
-    from .core import analyse_pages, open_document
+    from .core import open_document
 
     doc = open_document(data, limits)
     try:
-        part = analyse_pages(doc, range(*pages), limits, OcrBudget(0, ocr_left))
+        parts = take_pages(doc, limits, shared, chunk)
     finally:
         doc.close()
-    return pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)

@@ -125,6 +125,7 @@ def analyse_pages(
     """Analyse the pages with these 0-based numbers, one at a time."""
     warnings: list[str] = []
     results: list[PageResult] = []
+    skipped_before = budget.skipped
     for number in numbers:
         try:
             page = doc.load_page(number)
@@ -142,7 +143,7 @@ def analyse_pages(
             )
         finally:
             page = None
-    return PagesResult(results, warnings, budget.skipped)
+    return PagesResult(results, warnings, budget.skipped - skipped_before)
 
 
 def assemble(

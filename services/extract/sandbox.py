@@ -23,7 +23,7 @@ from typing import Any
 
 from shared.documents import ExtractedDocument
 
-from .child import READY, SPLIT, helper_main, lead_main
+from .child import READY, SPLIT, Shared, helper_main, lead_main
 from .errors import (
     ERRORS_BY_REASON,
     CorruptDocument,
@@ -136,16 +136,19 @@ def extract_in_sandbox(
     check_pdf_bytes(data)
     deadline = time.monotonic() + limits.wall_seconds
     request = {"document_id": document_id, "filename": filename, "limits": limits.model_dump()}
-    ocr_left = _CONTEXT.Value("i", limits.max_ocr_pages if limits.ocr else 0)
-    children = [_Child(lead_main, request, data, ocr_left, limits=limits)]
+    shared = Shared(
+        next_page=_CONTEXT.Value("i", 0),
+        ocr_left=_CONTEXT.Value("i", limits.max_ocr_pages if limits.ocr else 0),
+    )
+    children = [_Child(lead_main, request, data, shared, limits=limits)]
     try:
         lead = children[0]
         out = lead.receive(deadline)
         if out.startswith(b'{"status": "' + SPLIT.encode()):
-            ranges = json.loads(out)["ranges"]
+            split = json.loads(out)
             helpers = [
-                _Child(helper_main, request, data, ocr_left, (start, stop), limits=limits)
-                for start, stop in ranges
+                _Child(helper_main, request, data, shared, int(split["chunk"]), limits=limits)
+                for _ in range(int(split["helpers"]))
             ]
             children.extend(helpers)
             parts = [_part(helper.receive(deadline)) for helper in helpers]

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.extract.child import MIN_PAGES_PER_CHILD, page_ranges
+from services.extract.child import MIN_PAGES_PER_CHILD, children_for
 from services.extract.core import extract, looks_scanned, open_document
 from services.extract.errors import ExtractionTimeout
 from services.extract.limits import ExtractLimits
@@ -96,14 +96,11 @@ def test_a_scan_is_worth_spreading_however_short_it_is() -> None:
 
 
 @given(count=st.integers(1, 5000), workers=st.integers(1, 16), min_pages=st.integers(1, 40))
-def test_page_ranges_cover_the_document_in_near_equal_parts(
+def test_children_are_started_only_where_they_have_pages_enough(
     count: int, workers: int, min_pages: int
 ) -> None:
-    ranges = page_ranges(count, workers, min_pages)
-    assert [p for r in ranges for p in r] == list(range(count))
-    assert 1 <= len(ranges) <= workers
-    sizes = [len(r) for r in ranges]
-    assert max(sizes) - min(sizes) <= 1
-    if len(ranges) > 1:
-        assert min(sizes) >= min_pages
-    assert page_ranges(count, workers) == page_ranges(count, workers, MIN_PAGES_PER_CHILD)
+    children = children_for(count, workers, min_pages)
+    assert 1 <= children <= workers
+    if children > 1:
+        assert count // children >= min_pages
+    assert children_for(count, workers) == children_for(count, workers, MIN_PAGES_PER_CHILD)
