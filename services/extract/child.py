@@ -73,7 +73,7 @@ def take_pages(
     from .core import analyse_pages
 
     count = doc.page_count
-    budget = OcrBudget(0, shared.ocr_left)
+    budget = OcrBudget(shared.ocr_left)
     parts: list[PagesResult] = []
     while True:
         with shared.next_page.get_lock():
@@ -122,7 +122,8 @@ def _lead(conn: Connection, request: dict[str, Any], data: bytes, shared: Shared
 
     doc = open_document(data, limits)
     try:
-        scanned = looks_scanned(doc, limits)
+        # reading sample pages to tell a scan only pays when there are children to share it
+        scanned = limits.page_workers > 1 and looks_scanned(doc, limits)
         min_pages = 1 if scanned else MIN_PAGES_PER_CHILD
         helpers = children_for(doc.page_count, limits.page_workers, min_pages) - 1
         chunk = doc.page_count if helpers == 0 else 1 if scanned else CHUNK_PAGES

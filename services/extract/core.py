@@ -10,6 +10,7 @@ into the same document (see sandbox.py).
 
 from __future__ import annotations
 
+import multiprocessing
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -65,11 +66,16 @@ def extract(
     limits = limits or ExtractLimits()
     doc = open_document(data, limits)
     try:
-        budget = OcrBudget(limits.max_ocr_pages if limits.ocr else 0)
+        budget = OcrBudget(multiprocessing.Value("i", ocr_pages(limits)))
         part = analyse_pages(doc, range(doc.page_count), limits, budget)
         return assemble(doc, document_id, filename, [part], limits)
     finally:
         doc.close()
+
+
+def ocr_pages(limits: ExtractLimits) -> int:
+    """How many pages of one document may be OCRed."""
+    return limits.max_ocr_pages if limits.ocr else 0
 
 
 def open_document(data: bytes, limits: ExtractLimits) -> pymupdf.Document:
@@ -162,7 +168,7 @@ def assemble(
     warnings = [warning for part in parts for warning in part.warnings]
     skipped = sum(part.ocr_skipped for part in parts)
     if skipped:
-        limit = limits.max_ocr_pages if limits.ocr else 0
+        limit = ocr_pages(limits)
         warnings.append(f"{skipped} page(s) without a text layer were not OCRed (limit {limit})")
     repaired = bool(getattr(doc, "is_repaired", False))
     mupdf_msgs = pymupdf.TOOLS.mupdf_warnings()

@@ -49,29 +49,21 @@ _TEXT_FLAGS_OCR = TEXT_FLAGS
 class OcrBudget:
     """How many more pages may be OCRed in this document.
 
-    When a document's pages are analysed in several processes, they draw on one counter in
-    shared memory, so the limit holds for the document as a whole.
+    The pages left are a counter in shared memory: when a document's pages are analysed in
+    several processes, they all draw on it, so the limit holds for the document as a whole.
     """
 
-    def __init__(self, limit: int, shared: Synchronized[int] | None = None) -> None:
-        self.limit = limit
-        self.shared = shared
-        self.used = 0
+    def __init__(self, left: Synchronized[int]) -> None:
+        self.left = left
         self.skipped = 0
 
     def take(self) -> bool:
-        if self.shared is None:
-            granted = self.used < self.limit
-        else:
-            with self.shared.get_lock():
-                granted = self.shared.value > 0
-                if granted:
-                    self.shared.value -= 1
-        if granted:
-            self.used += 1
-        else:
-            self.skipped += 1
-        return granted
+        with self.left.get_lock():
+            if self.left.value > 0:
+                self.left.value -= 1
+                return True
+        self.skipped += 1
+        return False
 
 
 def needs_ocr(page: pymupdf.Page, lines: list[Line]) -> bool:

@@ -24,6 +24,7 @@ from typing import Any
 from shared.documents import ExtractedDocument
 
 from .child import READY, SPLIT, Shared, helper_main, lead_main
+from .core import ocr_pages
 from .errors import (
     ERRORS_BY_REASON,
     CorruptDocument,
@@ -138,7 +139,7 @@ def extract_in_sandbox(
     request = {"document_id": document_id, "filename": filename, "limits": limits.model_dump()}
     shared = Shared(
         next_page=_CONTEXT.Value("i", 0),
-        ocr_left=_CONTEXT.Value("i", limits.max_ocr_pages if limits.ocr else 0),
+        ocr_left=_CONTEXT.Value("i", ocr_pages(limits)),
     )
     children = [_Child(lead_main, request, data, shared, limits=limits)]
     try:
