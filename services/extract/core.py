@@ -18,6 +18,7 @@ import pymupdf
 
 from shared.documents import ExtractedDocument, PageInfo, Table, TextBlock
 
+from .drawn_markers import Shape, add_drawn_markers, marker_shapes
 from .errors import (
     CorruptDocument,
     DocumentTooLarge,
@@ -210,13 +211,17 @@ def _analyse_page(
     textpage = page.get_textpage(flags=TEXT_FLAGS)
     lines = read_lines(page, textpage, number, ocr=False)
     grids: list[Grid] = []
+    shapes: list[Shape] = []
     ocred = False
     result = PageResult(info)
     if needs_ocr(page, lines) and budget.take():
         lines, result.tables = ocr_page(page, number, limits, limits.tables)
         ocred = info.ocr = True
-    elif limits.tables:
-        grids = find_grids(*drawing_segments(page))
+    else:
+        drawings = page.get_drawings()
+        shapes = marker_shapes(drawings)
+        if limits.tables:
+            grids = find_grids(*drawing_segments(drawings, rect))
     info.has_text = bool(lines) or bool(result.tables)
     words = [w for ln in lines for w in ln.words]
     for grid in grids if limits.tables else []:
@@ -231,6 +236,7 @@ def _analyse_page(
         result.tables.extend(found)
     for t in result.tables:
         classify_rows(t)
+    add_drawn_markers(lines, shapes)
     result.lines = lines
     return result
 

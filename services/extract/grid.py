@@ -9,6 +9,7 @@ are missing in a row make a spanning cell.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pymupdf
 
@@ -52,12 +53,14 @@ class Grid:
         return rows
 
 
-def drawing_segments(page: pymupdf.Page) -> tuple[list[Segment], list[Segment]]:
-    """Horizontal and vertical segments drawn on the page (lines, hairline and cell rectangles)."""
+def drawing_segments(
+    drawings: list[dict[str, Any]], prect: pymupdf.Rect
+) -> tuple[list[Segment], list[Segment]]:
+    """Horizontal and vertical segments among a page's drawings (`page.get_drawings()`): lines,
+    hairline and cell rectangles."""
     hsegs: list[Segment] = []
     vsegs: list[Segment] = []
-    prect = page.rect
-    for path in page.get_drawings():
+    for path in drawings:
         rect = path.get("rect")
         if rect is not None and rect.width > 0.9 * prect.width and rect.height > 0.9 * prect.height:
             continue  # page background

@@ -62,16 +62,19 @@ def _unfinished(text: str) -> bool:
     return bool(t) and not t.endswith(_TERMINAL)
 
 
-def _ends_full(cur: BlockDraft, line: Line) -> bool:
-    """The next line's first word would not have fitted after the block's last line.
+def _wrapped_before(cur: BlockDraft, line: Line) -> bool | None:
+    """Whether the block's last line was broken by wrapping: the next line's first word would
+    not have fitted after it. None when the block has too few lines in that column to show
+    how wide the column is.
 
-    Then the last line was broken by wrapping, so a paragraph that reaches the foot of a
-    column at a sentence boundary still goes on in the next column or page.
+    A wrapped last line means a paragraph that reaches the foot of a column at a sentence
+    boundary still goes on in the next column or page; room left means the writer ended the
+    paragraph there, even without closing punctuation (a signature, a list of names).
     """
     last = cur.lines[-1]
     same = [ln for ln in cur.lines if ln.page == last.page and abs(ln.x0 - last.x0) < 20]
     if len(same) < 2 or not line.words:
-        return False
+        return None
     right = max(ln.x1 for ln in same)
     first = min(line.words, key=lambda w: w.x0)
     space = 0.25 * max(line.size, 1.0)
@@ -142,10 +145,11 @@ def _continues(cur: BlockDraft, line: Line, marker: str, body: float, gap: float
         if abs(line.size - body) >= (2.0 if line.ocr else 0.6) or line.bold:
             return False
         first = line.text.lstrip("\"'‘“(")[:1]
-        if line.ocr:
-            # no type style to tell a heading at the top of the next page from running text
-            return first.islower() or _ends_full(cur, line)
-        return _unfinished(cur.parts[-1]) or first.islower() or _ends_full(cur, line)
+        wrapped = _wrapped_before(cur, line)
+        if first.islower() or wrapped:
+            return True
+        # OCR has no type style to tell a heading at the top of the next page from running text
+        return not line.ocr and wrapped is None and _unfinished(cur.parts[-1])
     if line.y0 - prev.y1 > gap + 0.35 * max(line.size, 1.0):
         return False
     if line.ocr and _short_ending(cur, line):

@@ -1,0 +1,118 @@
+"""List markers drawn as shapes instead of typed as characters.
+
+Browsers print CSS list markers (disc, square) as small filled paths, so the text layer holds
+only the items' text and a whole list reads like one paragraph. A marker is plain to see in
+the drawings: one compact filled shape about an x-height across, vertically centred on the
+first row of an item and a little left of where its text starts. Such a line is given a
+bullet, as if the marker had been typed, and the paragraph stage splits the list there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from shared.documents import BBox
+
+from .layout import Line, Span, Word
+from .text import split_marker
+
+BULLET = "•"
+
+# A CSS marker is about an x-height (some 0.3-0.5 em) across; a dot of a few tenths of a
+# point is an artefact, and anything much taller than an x-height is an icon or a box.
+_MIN_EM = 0.15
+_MAX_EM = 0.7
+# Markers are roughly round or square; a flat or tall shape is a rule or a bar.
+_MAX_ASPECT = 1.6
+# No marker is larger than this in points whatever the text size: it prunes the page's
+# drawings before any line is looked at.
+_MAX_PT = 12.0
+# How far left of the text the marker may sit, and the clear space it keeps from the text.
+_REACH_EM = 2.5
+_CLEAR_EM = 0.15
+# The marker's centre lies within this band of the line's height, measured from the top: at
+# the middle of the lowercase letters, not at the baseline or the cap height.
+_CENTRE_BAND = (0.3, 0.85)
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """A small filled drawing that may be a list marker."""
+
+    bbox: BBox
+
+    @property
+    def width(self) -> float:
+        return self.bbox[2] - self.bbox[0]
+
+    @property
+    def height(self) -> float:
+        return self.bbox[3] - self.bbox[1]
+
+    @property
+    def yc(self) -> float:
+        return (self.bbox[1] + self.bbox[3]) / 2
+
+
+def marker_shapes(drawings: list[dict[str, Any]]) -> list[Shape]:
+    """The filled, compact, small shapes among a page's drawings (`page.get_drawings()`)."""
+    shapes: list[Shape] = []
+    for path in drawings:
+        if path.get("fill") is None:
+            continue
+        rect = path.get("rect")
+        if rect is None:
+            continue
+        width, height = float(rect.width), float(rect.height)
+        if not 0 < width <= _MAX_PT or not 0 < height <= _MAX_PT:
+            continue
+        if max(width, height) > _MAX_ASPECT * min(width, height):
+            continue
+        shapes.append(Shape((float(rect.x0), float(rect.y0), float(rect.x1), float(rect.y1))))
+    return shapes
+
+
+def _fits(shape: Shape, line: Line) -> bool:
+    """Whether `shape` is the marker of `line`, judged by size and place against its type."""
+    em = max(line.size, 1.0)
+    if not _MIN_EM * em <= max(shape.width, shape.height) <= _MAX_EM * em:
+        return False
+    if shape.bbox[2] > line.x0 - _CLEAR_EM * em or shape.bbox[0] < line.x0 - _REACH_EM * em:
+        return False
+    top, bottom = _CENTRE_BAND
+    first_row = min(line.height, 1.5 * em)
+    return line.y0 + top * first_row <= shape.yc <= line.y0 + bottom * first_row
+
+
+def add_drawn_markers(lines: list[Line], shapes: list[Shape]) -> None:
+    """Give each line that has a drawn marker before it a bullet of its own.
+
+    A shape marks at most one line, the nearest one to its right; a line that already starts
+    with a typed marker is left alone.
+    """
+    if not shapes:
+        return
+    taken: set[int] = set()
+    for line in sorted(lines, key=lambda ln: ln.x0):
+        if split_marker(line.text)[0]:
+            continue
+        candidates = [
+            (line.x0 - s.bbox[2], i)
+            for i, s in enumerate(shapes)
+            if i not in taken and _fits(s, line)
+        ]
+        if not candidates:
+            continue
+        _, index = min(candidates)
+        taken.add(index)
+        _prepend_bullet(line, shapes[index])
+
+
+def _prepend_bullet(line: Line, shape: Shape) -> None:
+    first = line.spans[0]
+    bullet = Span(BULLET + " ", first.font, first.size, first.bold, first.italic, shape.bbox)
+    line.spans.insert(0, bullet)
+    x0, y0, x1, y1 = shape.bbox
+    line.words.insert(0, Word(x0, y0, x1, y1, BULLET, first.bold, first.italic, first.size))
+    line.x0 = min(line.x0, x0)
