@@ -16,8 +16,9 @@ from statistics import median
 
 import pymupdf
 
-from shared.documents import ExtractedDocument, PageInfo, Table, TextBlock
+from shared.documents import BBox, ExtractedDocument, PageInfo, Table, TextBlock
 
+from .cards import frame_boxes, framing_text, read_card_tables
 from .drawn_markers import Shape, add_drawn_markers, marker_shapes
 from .errors import (
     CorruptDocument,
@@ -46,6 +47,7 @@ class PageResult:
     info: PageInfo
     lines: list[Line] = field(default_factory=list)
     tables: list[TableDraft] = field(default_factory=list)
+    frames: list[BBox] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -162,8 +164,9 @@ def assemble(
 ) -> ExtractedDocument:
     """The document from the analyses of its pages, given in page order.
 
-    Running headers, paragraphs continued over page breaks and tables continued on the next
-    page are only visible across pages, so they are resolved here, on the page records.
+    Running headers, paragraphs continued over page breaks, tables continued on the next page
+    and cards continued over a page break are only visible across pages, so they are resolved
+    here, on the page records.
     """
     results = [page for part in parts for page in part.pages]
     warnings = [warning for part in parts for warning in part.warnings]
@@ -212,6 +215,7 @@ def _analyse_page(
     lines = read_lines(page, textpage, number, ocr=False)
     grids: list[Grid] = []
     shapes: list[Shape] = []
+    frames: list[BBox] = []
     ocred = False
     result = PageResult(info)
     if needs_ocr(page, lines) and budget.take():
@@ -220,6 +224,7 @@ def _analyse_page(
     else:
         drawings = page.get_drawings()
         shapes = marker_shapes(drawings)
+        frames = frame_boxes(drawings)
         if limits.tables:
             grids = find_grids(*drawing_segments(drawings, rect))
     info.has_text = bool(lines) or bool(result.tables)
@@ -238,6 +243,7 @@ def _analyse_page(
         classify_rows(t)
     add_drawn_markers(lines, shapes)
     result.lines = lines
+    result.frames = framing_text(frames, lines)
     return result
 
 
@@ -268,6 +274,7 @@ def _assemble(results: list[PageResult]) -> tuple[list[TextBlock], list[Table]]:
     all_lines = [it for it in stream if isinstance(it, Line)]
     body = body_size(all_lines)
     gap = typical_gap(all_lines)
+    stream = read_card_tables(stream, body, {r.info.number: r.frames for r in results})
     blocks: list[TextBlock] = []
     placed: list[tuple[int, TableDraft]] = []
     run: list[Line] = []

@@ -57,7 +57,8 @@ def typical_gap(items: list[Line]) -> float:
     return median(gaps) if gaps else 2.0
 
 
-def _unfinished(text: str) -> bool:
+def unfinished(text: str) -> bool:
+    """Whether the text stops without closing punctuation, so it may go on after a break."""
     t = text.rstrip().rstrip(_CLOSERS)
     return bool(t) and not t.endswith(_TERMINAL)
 
@@ -91,7 +92,7 @@ def _wrapped_dash(cur: BlockDraft, line: Line, marker: str) -> bool:
         return False
     if cur.kind == "list_item":
         return line.x0 >= cur.text_x0 - 2.0
-    return _unfinished(cur.parts[-1]) and abs(line.x0 - cur.lines[-1].x0) < 2.0
+    return unfinished(cur.parts[-1]) and abs(line.x0 - cur.lines[-1].x0) < 2.0
 
 
 def build_blocks(items: list[Line], body: float, gap: float) -> list[BlockDraft]:
@@ -149,7 +150,7 @@ def _continues(cur: BlockDraft, line: Line, marker: str, body: float, gap: float
         if first.islower() or wrapped:
             return True
         # OCR has no type style to tell a heading at the top of the next page from running text
-        return not line.ocr and wrapped is None and _unfinished(cur.parts[-1])
+        return not line.ocr and wrapped is None and unfinished(cur.parts[-1])
     if line.y0 - prev.y1 > gap + 0.35 * max(line.size, 1.0):
         return False
     if line.ocr and _short_ending(cur, line):

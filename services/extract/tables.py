@@ -35,6 +35,8 @@ class TableDraft:
     section_rows: list[int] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
     caption: str = ""
+    # read from cards stacked one per row (cards.py), which leave no column edges to compare
+    stacked: bool = False
 
 
 def is_amount(cell: str) -> bool:
@@ -129,7 +131,12 @@ def classify_rows(table: TableDraft) -> None:
 
 
 def same_columns(a: TableDraft, b: TableDraft, tol: float = 6.0) -> bool:
-    if len(a.col_edges) != len(b.col_edges):
+    """Whether `b` has the columns of `a`, as a part of it on the next page would.
+
+    Stacked cards have no column edges to compare; a run of them over a page break is already
+    one table.
+    """
+    if a.stacked or b.stacked or len(a.col_edges) != len(b.col_edges):
         return False
     return all(abs(x - y) <= tol for x, y in zip(a.col_edges, b.col_edges, strict=True))
 
