@@ -82,11 +82,16 @@ dashboards-check: venv
 samples: venv
 	$(BIN)/python -m samples.make_samples samples
 
-eval: venv
-	$(BIN)/pcflow eval $(CORPUS)/dev --out var/eval
-	$(BIN)/python $(CORPUS)/score.py --dir $(CORPUS)/dev var/eval
+# Leave-one-report-out is the headline: each report labelled by a model trained on the others.
+eval: venv system
+	$(BIN)/pcflow eval $(CORPUS)/dev --loro --out var/eval
+	@echo "== in-sample: the shipped model, trained on these very reports (no evidence of quality) =="
+	$(BIN)/python $(CORPUS)/score.py --dir $(CORPUS)/dev var/eval/in-sample
+	@echo "== leave-one-report-out: each report labelled by a model that never saw it =="
+	$(BIN)/python $(CORPUS)/score.py --dir $(CORPUS)/dev var/eval/loro
+	$(BIN)/python $(CORPUS)/score.py --dir $(CORPUS)/dev var/eval/loro --json > var/eval/loro.json
 
-train: venv
+train: venv system
 	$(BIN)/python -m services.classify.train $(CORPUS)/dev
 
 bench: venv system

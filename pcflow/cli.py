@@ -163,8 +163,19 @@ def tail(
 def evaluate(
     pdf_dir: Annotated[Path, typer.Argument(exists=True, file_okay=False)],
     out: Annotated[Path, typer.Option("--out", help="folder for one evaluation JSON per PDF")],
+    loro: Annotated[
+        bool,
+        typer.Option(
+            "--loro",
+            help="PDFs with *.truth.json beside them: also label each report with a model "
+            "trained on the other reports (OUT/loro), the shipped model's labels in OUT/in-sample",
+        ),
+    ] = False,
 ) -> None:
     """Run the extract and classify cores in process; write the evaluation view per PDF."""
+    if loro:
+        _evaluate_loro(pdf_dir, out)
+        return
     from pcflow.evaluate import evaluate_file
 
     out.mkdir(parents=True, exist_ok=True)
@@ -177,6 +188,28 @@ def evaluate(
             f"{pdf.name}: {len(view['paragraphs'])} paragraphs, {len(view['financial_lines'])} "
             f"financial lines, {len(view['tables'])} tables ({time.perf_counter() - started:.1f} s)"
         )
+
+
+def _evaluate_loro(pdf_dir: Path, out: Path) -> None:
+    import os
+
+    from pcflow.evaluate import MISSED, leave_one_report_out
+    from services.classify.labels import LABELS
+
+    result = leave_one_report_out(pdf_dir, os.cpu_count() or 1, console.print)
+    for folder, views in (("in-sample", result.in_sample), ("loro", result.held_out)):
+        (out / folder).mkdir(parents=True, exist_ok=True)
+        for stem, view in views.items():
+            (out / folder / f"{stem}.json").write_text(json.dumps(view, ensure_ascii=False))
+    columns = [*LABELS, MISSED]
+    matrix = Table(
+        "truth \\ predicted",
+        *columns,
+        title="Leave-one-report-out labels, every style (truth rows, predicted columns)",
+    )
+    for truth in LABELS:
+        matrix.add_row(truth, *(str(result.confusion[(truth, p)]) for p in columns))
+    console.print(matrix)
 
 
 @app.command()

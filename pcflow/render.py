@@ -64,11 +64,15 @@ def render_document(console: Console, record: dict[str, Any]) -> None:
     tree = Tree("Sections")
     _section_tree(tree, document.sections)
     console.print(tree)
+    review = sum(p.needs_review for p in document.paragraphs)
+    if review:
+        console.print(f"[bold red]{review}[/] of {len(document.paragraphs)} labels need review")
     for paragraph in document.paragraphs:
         style = LABEL_STYLE[paragraph.label]
+        flag = " [bold red]REVIEW[/]" if paragraph.needs_review else ""
         console.print(
-            f"[{style}]{paragraph.label:<11}[/] [dim]p.{paragraph.page} "
-            f"{paragraph.confidence:.2f} {paragraph.evidence}[/]\n  {paragraph.text}"
+            f"[{style}]{paragraph.label:<11}[/]{flag} [dim]p.{paragraph.page} "
+            f"p={paragraph.confidence:.2f} {paragraph.evidence}[/]\n  {paragraph.text}"
         )
     if document.financial_lines:
         console.print(_financial_table(document.financial_lines))

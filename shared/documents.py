@@ -103,8 +103,14 @@ class Section(_Model):
 class Paragraph(_Model):
     text: str
     label: Label
-    confidence: float = Field(ge=0.0, le=1.0)
-    evidence: str = Field(description="the cue that decided the label, e.g. a BBV question")
+    confidence: float = Field(ge=0.0, le=1.0, description="the probability of `label`")
+    probabilities: dict[Label, float] = Field(
+        default_factory=dict, description="the probability of every label"
+    )
+    needs_review: bool = Field(
+        default=False, description="the label's probability is below the calibrated threshold"
+    )
+    evidence: str = Field(description="what weighed most for the label, e.g. a BBV question")
     page: int
     kind: Literal["paragraph", "list_item", "table_cell"] = "paragraph"
     section: str = ""

@@ -13,21 +13,15 @@ from dataclasses import dataclass, field
 from services.classify.checks import check_table
 from services.classify.financial import clean_ocr_table, extract_lines, read_table
 from services.classify.info import document_info
-from services.classify.labels import (
-    Candidate,
-    ContextTracker,
-    ParagraphKind,
-    label_candidate,
-    table_candidates,
-)
-from services.classify.model import LexicalModel, load_model
+from services.classify.labels import Candidate, ParagraphKind, label_all, table_candidates
+from services.classify.model import LabelModel, load_model
+from services.classify.scopes import HeadingScopes
 from services.classify.sections import Heading, build_tree, find_headings
 from shared.documents import (
     ClassifiedTable,
     DocumentInfo,
     ExtractedDocument,
     FinancialLine,
-    Paragraph,
     StructuredDocument,
     Table,
     TextBlock,
@@ -55,13 +49,14 @@ class Reading:
 
 
 def read_document(doc: ExtractedDocument) -> Reading:
-    """Walk blocks and tables in reading order, tracking the label context of headings."""
+    """Walk blocks and tables in reading order, tracking the headings each unit stands under."""
     info = document_info(doc)
     headings = find_headings(doc.blocks)
     by_seq = {h.seq: h for h in headings}
     reading = Reading(info=info, headings=headings)
-    tracker = ContextTracker()
+    scopes = HeadingScopes()
     recent: list[str] = []
+    intro: int | None = None
     last_unit: float | None = None
     items: list[TextBlock | Table] = sorted([*doc.blocks, *doc.tables], key=lambda i: i.seq)
     for item in items:
@@ -71,34 +66,34 @@ def read_document(doc: ExtractedDocument) -> Reading:
                 continue
             heading = by_seq.get(item.seq)
             if heading is not None:
-                tracker.enter(heading)
+                scopes.enter(heading)
                 recent = [text]
+                intro = None
                 continue
             kind: ParagraphKind = "list_item" if item.kind == "list_item" else "paragraph"
-            tracker.advance(kind, text)
-            context, cue_heading = tracker.current()
+            if kind == "paragraph":
+                intro = len(reading.candidates)
             reading.candidates.append(
                 Candidate(
                     text=text,
                     kind=kind,
                     page=item.page,
-                    context=context,
-                    strength=tracker.strength(),
-                    heading=cue_heading,
-                    section=tracker.section_title(),
+                    position=scopes.position(),
+                    intro=intro if kind == "list_item" else None,
                 )
             )
             recent = [*recent, text][-CAPTION_REACH:]
             continue
-        last_unit = _read_table(item, reading, tracker, recent, last_unit)
+        last_unit = _read_table(item, reading, scopes, recent, last_unit)
         recent = []
+        intro = None
     return reading
 
 
 def _read_table(
     table: Table,
     reading: Reading,
-    tracker: ContextTracker,
+    scopes: HeadingScopes,
     recent: list[str],
     last_unit: float | None,
 ) -> float | None:
@@ -118,7 +113,7 @@ def _read_table(
         checks = check_table(lines, set(table.section_rows), unit, carried)
         reading.last_financial = (table, table_reading.header_rows, lines)
     elif table_reading.kind in ("text", "other"):
-        reading.candidates.extend(table_candidates(printed, tracker))
+        reading.candidates.extend(table_candidates(printed, scopes))
     reading.tables.append(
         ClassifiedTable(
             page=table.page,
@@ -149,25 +144,10 @@ def _continued_lines(
     return []
 
 
-def label_all(candidates: list[Candidate], model: LexicalModel | None) -> list[Paragraph]:
-    paragraphs: list[Paragraph] = []
-    for candidate in candidates:
-        label, confidence, evidence = label_candidate(candidate, model)
-        paragraphs.append(
-            Paragraph(
-                text=candidate.text,
-                label=label,
-                confidence=confidence,
-                evidence=evidence,
-                page=candidate.page,
-                kind=candidate.kind,
-                section=candidate.section,
-            )
-        )
-    return paragraphs
-
-
-def classify(doc: ExtractedDocument, pipeline_version: str) -> StructuredDocument:
+def classify(
+    doc: ExtractedDocument, pipeline_version: str, model: LabelModel | None = None
+) -> StructuredDocument:
+    """The structured document; labels from `model`, by default the shipped one."""
     reading = read_document(doc)
     return StructuredDocument(
         document_id=doc.document_id,
@@ -177,7 +157,7 @@ def classify(doc: ExtractedDocument, pipeline_version: str) -> StructuredDocumen
         page_count=doc.page_count,
         ocr_pages=[p.number for p in doc.pages if p.ocr],
         sections=build_tree(reading.headings, doc.page_count),
-        paragraphs=label_all(reading.candidates, load_model()),
+        paragraphs=label_all(reading.candidates, model or load_model()),
         financial_lines=reading.lines,
         tables=reading.tables,
         warnings=list(doc.warnings),

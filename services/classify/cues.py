@@ -13,7 +13,8 @@ from typing import Literal
 
 Context = Literal["activiteit", "resultaat", "toelichting", "kosten", "overig"]
 
-_WE = r"(?:we|wij|u|je)"
+# Reports ask the BBV questions of "we", but also of the municipality or the college by name.
+_WE = r"(?:we|wij|u|je|zij|de gemeente|het college|de raad)"
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 
 
@@ -24,21 +25,13 @@ def normalise(text: str) -> str:
 
 
 BBV_QUESTIONS: list[tuple[re.Pattern[str], Context]] = [
-    (
-        re.compile(rf"^wat (?:willen|wilden|wil) {_WE} (?:daarmee |hiermee |met \w+ )?bereiken"),
-        "resultaat",
-    ),
-    (
-        re.compile(
-            rf"^wat (?:hebben|hadden|heeft) {_WE} (?:daarmee |hiermee |in \d{{4}} )?bereikt"
-        ),
-        "resultaat",
-    ),
+    (re.compile(rf"^wat (?:willen|wilden|wilde|wil) {_WE}\b.*\bbereiken"), "resultaat"),
+    (re.compile(rf"^wat (?:hebben|hadden|heeft|had) {_WE}\b.*\bbereikt"), "resultaat"),
     (re.compile(r"^wat (?:is|werd|wordt) (?:er )?bereikt"), "resultaat"),
-    (re.compile(rf"^wat (?:gaan|gingen|zullen|doen|deden) {_WE}\b.*\bdoen"), "activiteit"),
-    (re.compile(rf"^wat (?:doen|deden) {_WE}\b"), "activiteit"),
-    (re.compile(rf"^wat (?:hebben|hadden) {_WE}\b.*\bgedaan"), "activiteit"),
-    (re.compile(rf"^wat (?:zijn|blijven) {_WE} (?:blijven |nog )?doen"), "activiteit"),
+    (re.compile(rf"^wat (?:gaan|gaat|gingen|ging|zullen|zal) {_WE}\b.*\bdoen"), "activiteit"),
+    (re.compile(rf"^wat (?:doen|deden|doet|deed) {_WE}\b"), "activiteit"),
+    (re.compile(rf"^wat (?:hebben|hadden|heeft|had) {_WE}\b.*\bgedaan"), "activiteit"),
+    (re.compile(rf"^wat (?:zijn|blijven|is|blijft) {_WE} (?:blijven |nog )?doen"), "activiteit"),
     (
         re.compile(
             r"^wat (?:gaat|mag|zal|heeft|kost|gaan|mogen|hebben) (?:het|dat|deze|dit)\b.*kost"
@@ -47,6 +40,25 @@ BBV_QUESTIONS: list[tuple[re.Pattern[str], Context]] = [
     ),
     (re.compile(r"^wat (?:kost|kostte) (?:het|dat)"), "kosten"),
 ]
+
+Tense = Literal["past", "future", "present"]
+
+# The tense of a BBV question tells a jaarverslag ("Wat hebben we bereikt?") from a begroting
+# ("Wat willen we bereiken?"): the same label reads differently in each.
+_PAST_QUESTION = re.compile(
+    r"^wat (?:hebben|hadden|heeft|had|wilden|wilde|gingen|ging|deden|deed|kostte|zijn)\b"
+)
+_FUTURE_QUESTION = re.compile(r"^wat (?:gaan|gaat|zullen|zal|willen|wil|mag|mogen)\b")
+
+
+def question_tense(text: str) -> Tense:
+    norm = normalise(text)
+    if _PAST_QUESTION.search(norm) or re.search(r"\b(?:gedaan|bereikt|gekost)\b", norm):
+        return "past"
+    if _FUTURE_QUESTION.search(norm):
+        return "future"
+    return "present"
+
 
 # Headings that name what follows without being a BBV question.
 SECTION_CUES: list[tuple[re.Pattern[str], Context, bool]] = [
@@ -94,10 +106,10 @@ SECTION_CUES: list[tuple[re.Pattern[str], Context, bool]] = [
     ),
 ]
 
-# A deviation heading inside a financial explanation: "6.10.0 Preventie (voordeel € 73.000)".
-DEVIATION = re.compile(
-    r"\b(?:voordeel|nadeel|v|n)\b\)?\s*$|\((?:[^)]*\b(?:voordeel|nadeel)\b[^)]*)\)"
-)
+# A deviation named in a heading: "6.10.0 Preventie (voordeel € 73.000)", "Jeugd: nadeel € 1 mln",
+# "Bijzondere bijstand 241 N". The BBV asks an explanation per deviation, so text under such a
+# heading tends to explain.
+DEVIATION = re.compile(r"\b(?:voordeel|nadeel|voordelig|nadelig)\b|\b(?:v|n)\b\)?\s*$")
 
 INLINE_CUES: list[tuple[re.Pattern[str], Context]] = [
     (re.compile(r"^(?:beoogd |behaald )?resulta(?:at|ten)\s*:"), "resultaat"),
@@ -146,19 +158,23 @@ def heading_context(text: str) -> tuple[Context, bool] | None:
     return None
 
 
+# A BBV question run into its paragraph: "Wat gaan we doen? Wij breiden ... uit."
+_INLINE_QUESTION = re.compile(r"^(wat [^?]{3,80}\?)\s*\S")
+
+
 def inline_context(text: str) -> Context | None:
+    """The label a paragraph's own opening names: "Resultaat:", or a BBV question."""
     norm = normalise(text)
     for pattern, context in INLINE_CUES:
         if pattern.search(norm):
             return context
-    return None
+    question = _INLINE_QUESTION.search(norm)
+    return question_context(question.group(1)) if question else None
 
 
 COLUMN_CUES: list[tuple[re.Pattern[str], Context]] = [
     (
-        re.compile(
-            r"toelichting|status|stand van zaken|voortgang|realisatie|verantwoording|opmerking"
-        ),
+        re.compile(r"toelichting|stand van zaken|voortgang|realisatie|verantwoording|opmerking"),
         "toelichting",
     ),
     (re.compile(r"resulta|doel|effect|prestatie|beoogd|indicator"), "resultaat"),

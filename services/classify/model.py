@@ -1,94 +1,68 @@
-"""The lexical model: a logistic regression over words, stored as plain JSON weights.
+"""The label model: a logistic regression over named features, stored as plain JSON weights.
 
-Text without a structural cue still reads like an activity ("we hebben ... ingezet"), a result
-("het aantal ... is gedaald") or an explanation ("door hogere kosten ... nadeel"). The weights
-are learnt by `services.classify.train` and shipped as `model.json`, so the product needs no
-pickle, no scikit-learn at run time and never reads the corpus.
+A unit is read with its own words and the structure around it (headings and their cues, its
+column, the sentence introducing its list). The weights are learnt by
+`services.classify.train` and shipped as `model.json`: the product needs no pickle, no
+scikit-learn at run time and never reads the corpus.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from itertools import pairwise
 from typing import Any
 
-__all__ = ["LexicalModel", "features", "load_model", "tokens"]
+__all__ = ["LabelModel", "LinearModel", "load_model"]
 
 MODEL_FILE = "model.json"
-_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*|\d+|[€%]")
-
-
-def tokens(text: str) -> list[str]:
-    """Words folded to lower case without accents, numbers reduced to their shape."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    out: list[str] = []
-    for word in _WORD.findall(text):
-        if word.isdigit():
-            out.append("<year>" if len(word) == 4 and word[:2] in ("19", "20") else "<num>")
-        else:
-            out.append(word)
-    return out
-
-
-def features(text: str, context: str, kind: str) -> list[str]:
-    """Binary features: words, word pairs, the heading context and the block kind."""
-    words = tokens(text)
-    feats = {f"w:{w}" for w in words}
-    feats.update(f"b:{a}_{b}" for a, b in pairwise(words))
-    feats.add(f"ctx:{context}")
-    feats.add(f"kind:{kind}")
-    feats.add(f"len:{min(len(words) // 15, 4)}")
-    if text.rstrip().endswith(":"):
-        feats.add("colon_end")
-    return sorted(feats)
 
 
 @dataclass(frozen=True)
-class LexicalModel:
+class LinearModel:
+    """Multinomial logistic regression over named features."""
+
     classes: tuple[str, ...]
     intercepts: tuple[float, ...]
     weights: dict[str, tuple[float, ...]] = field(default_factory=dict)
 
-    def probabilities(self, feats: list[str]) -> dict[str, float]:
+    def probabilities(self, feats: dict[str, float]) -> dict[str, float]:
         scores = list(self.intercepts)
-        for feat in feats:
-            row = self.weights.get(feat)
+        for name, value in feats.items():
+            row = self.weights.get(name)
             if row is not None:
-                scores = [s + w for s, w in zip(scores, row, strict=True)]
+                for k, weight in enumerate(row):
+                    scores[k] += weight * value
         top = max(scores)
         exps = [math.exp(s - top) for s in scores]
         total = sum(exps)
         return {c: e / total for c, e in zip(self.classes, exps, strict=True)}
 
-    def predict(self, text: str, context: str, kind: str) -> tuple[str, float, list[str]]:
-        """Label, its probability and the features that pushed it most."""
-        feats = features(text, context, kind)
-        probs = self.probabilities(feats)
-        label = max(probs, key=lambda c: probs[c])
+    def strongest(self, feats: dict[str, float], label: str, count: int) -> list[str]:
+        """The features that pushed `label` most above the other labels."""
         index = self.classes.index(label)
-        strongest = sorted(
-            (f for f in feats if f in self.weights),
-            key=lambda f: -self.weights[f][index],
-        )[:3]
-        return label, probs[label], strongest
+        pushes: list[tuple[float, str]] = []
+        for name, value in feats.items():
+            row = self.weights.get(name)
+            if row is None:
+                continue
+            others = max(w for k, w in enumerate(row) if k != index)
+            push = (row[index] - others) * value
+            if push > 0:
+                pushes.append((push, name))
+        return [name for _, name in sorted(pushes, reverse=True)[:count]]
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "kind": "logistic-regression",
             "classes": list(self.classes),
             "intercepts": [round(v, 4) for v in self.intercepts],
             "weights": {k: [round(v, 4) for v in row] for k, row in sorted(self.weights.items())},
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> LexicalModel:
+    def from_json(cls, data: dict[str, Any]) -> LinearModel:
         return cls(
             classes=tuple(data["classes"]),
             intercepts=tuple(float(v) for v in data["intercepts"]),
@@ -96,11 +70,48 @@ class LexicalModel:
         )
 
 
+@dataclass(frozen=True)
+class LabelModel:
+    """The weights, the probability below which a label needs review, and their provenance."""
+
+    units: LinearModel
+    review_below: float
+    training_data: str = ""
+    trained_on: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": "logistic-regression",
+            "review_below": round(self.review_below, 4),
+            "training_data_sha256": self.training_data,
+            "trained_on": list(self.trained_on),
+            "units": self.units.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LabelModel:
+        return cls(
+            units=LinearModel.from_json(data["units"]),
+            review_below=float(data["review_below"]),
+            training_data=str(data.get("training_data_sha256", "")),
+            trained_on=tuple(data.get("trained_on", ())),
+        )
+
+    def dumps(self) -> str:
+        """One feature per line, so a retrained model reviews as a readable diff."""
+        data = self.to_json()
+        units = data.pop("units")
+        weights = units.pop("weights")
+        rows = ",\n".join(
+            f"  {json.dumps(k, ensure_ascii=False)}: {json.dumps(v)}" for k, v in weights.items()
+        )
+        head = json.dumps(data, ensure_ascii=False)[1:-1]
+        stage = json.dumps(units, ensure_ascii=False)[1:-1]
+        return f'{{{head},\n"units": {{{stage}, "weights": {{\n{rows}\n}}}}}}\n'
+
+
 @cache
-def load_model() -> LexicalModel | None:
-    """The shipped model, or None when it has not been trained yet."""
-    try:
-        text = resources.files("services.classify").joinpath(MODEL_FILE).read_text("utf-8")
-    except FileNotFoundError:
-        return None
-    return LexicalModel.from_json(json.loads(text))
+def load_model() -> LabelModel:
+    """The shipped model."""
+    text = resources.files("services.classify").joinpath(MODEL_FILE).read_text("utf-8")
+    return LabelModel.from_json(json.loads(text))

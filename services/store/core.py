@@ -47,6 +47,7 @@ def document_fields(event: DocumentClassified) -> dict[str, Any]:
         "page_count": document.page_count,
         "counts": {
             "paragraphs": len(document.paragraphs),
+            "needs_review": sum(p.needs_review for p in document.paragraphs),
             "financial_lines": len(document.financial_lines),
             "tables": len(document.tables),
             "sections": len(document.sections),

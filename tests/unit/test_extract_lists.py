@@ -139,5 +139,5 @@ def test_a_caption_that_runs_into_text_at_the_page_top_is_kept() -> None:
             lines.append(_line(f"Het vervolg over {rest} van de vorige pagina.", 69.6))
         pages.append(lines)
     dropped = find_furniture(pages, [842.0] * len(pages))
-    texts = {line.text for lines in pages for line in lines if id(line) in dropped}
+    texts = {line.text for lines in pages for line in lines if id(line) in dropped.lines}
     assert texts == {"Pagina 1", "Pagina 2", "Pagina 3", "Pagina 4", "Kadernota 2025"}

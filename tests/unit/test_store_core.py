@@ -20,8 +20,15 @@ def classified(paragraphs: int) -> DocumentClassified:
         pipeline_version="1",
         page_count=1,
         paragraphs=[
-            Paragraph(text=text, label="activiteit", confidence=0.9, evidence="cue", page=1)
-            for _ in range(paragraphs)
+            Paragraph(
+                text=text,
+                label="activiteit",
+                confidence=0.9 if index % 2 else 0.4,
+                needs_review=not index % 2,
+                evidence="cue",
+                page=1,
+            )
+            for index in range(paragraphs)
         ],
     )
     return DocumentClassified(
@@ -33,6 +40,7 @@ def test_fields_are_derived_from_the_event_alone() -> None:
     event = classified(3)
     assert document_fields(event) == document_fields(event)
     assert document_fields(event)["counts"]["paragraphs"] == 3
+    assert document_fields(event)["counts"]["needs_review"] == 2
 
 
 def test_the_status_record_stays_small_whatever_the_document() -> None:
