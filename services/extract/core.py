@@ -28,6 +28,7 @@ from .errors import (
     TooManyPages,
 )
 from .furniture import find_furniture
+from .furniture_rows import drop_furniture_rows, keep_margin_lines
 from .grid import Grid, drawing_segments, find_grids
 from .layout import Line, inside
 from .limits import ExtractLimits
@@ -234,13 +235,17 @@ def _analyse_page(
         table = fill_grid(grid, inner, number, ocred)
         if table is not None:
             result.tables.append(table)
-    lines = [ln for ln in lines if not any(_line_in(ln, t) for t in result.tables)]
+    free = [ln for ln in lines if not any(_line_in(ln, t) for t in result.tables)]
     if limits.tables and not ocred:
         # OCR lines carry stray rule fragments and split words, which fake column gutters
-        found, lines = find_whitespace_tables(lines, number, ocred, rect.height)
+        found, free = find_whitespace_tables(free, number, ocred, rect.height)
         result.tables.extend(found)
+    kept = {id(ln) for ln in free}
+    absorbed = [ln for ln in lines if id(ln) not in kept]
     for t in result.tables:
         classify_rows(t)
+        keep_margin_lines(t, absorbed, rect.height)
+    lines = free
     add_drawn_markers(lines, shapes)
     result.lines = lines
     result.frames = framing_text(frames, lines)
@@ -252,9 +257,15 @@ def _line_in(line: Line, table: TableDraft) -> bool:
 
 
 def _drop_furniture(results: list[PageResult]) -> None:
-    drop = find_furniture([r.lines for r in results], [r.info.height for r in results])
+    """Running headers and footers go, as free lines and as rows caught in a table."""
+    furniture = find_furniture(
+        [r.lines for r in results],
+        [r.info.height for r in results],
+        [[ln for t in r.tables for ln in t.margin_lines] for r in results],
+    )
     for r in results:
-        r.lines = [ln for ln in r.lines if id(ln) not in drop]
+        r.lines = [ln for ln in r.lines if id(ln) not in furniture.lines]
+        r.tables = [t for t in r.tables if drop_furniture_rows(t, furniture, r.info.height)]
 
 
 def _page_order(result: PageResult) -> list[Item]:

@@ -3,12 +3,17 @@
 A line in the top or bottom margin band is furniture when the same text (digits ignored, so
 "pagina 3 van 6" matches "pagina 4 van 6") recurs on several pages, or when it is a bare page
 number. OCR noise is tolerated by a fuzzy match against texts already known to recur.
+A running header set right above a table can be read into it; such lines, taken from the
+tables, count towards recurrence as well, but only for texts that also stand free on some
+page: a table continued over several pages repeats its header row at the top of each, just
+where a running header sits, but never outside the table.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from .layout import Line
@@ -19,6 +24,10 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _MARGIN = 0.11
+# Shorter texts ("p. #") are too alike to tell OCR noise from a different text.
+_FUZZY_MIN_KEY = 8
+# OCR misreads a character or two of a running header; a different text differs by more.
+_FUZZY_RATIO = 0.85
 # Consecutive lines of one text flow are a fraction of an em apart; a running header or
 # footer keeps a clearly wider distance from the body.
 _FLOW_GAP_EM = 0.8
@@ -36,46 +45,82 @@ def _zone(line: Line, height: float) -> str:
     return ""
 
 
-def find_furniture(pages: list[list[Line]], heights: list[float]) -> set[int]:
-    """ids (id()) of the lines that are running headers, footers or page numbers."""
+@dataclass(slots=True)
+class Furniture:
+    """The running headers, footers and page numbers of one document.
+
+    `lines` are the free lines to drop. `covers` recognises the same running text where it
+    was read into something else, such as a table that reaches up into the margin band.
+    """
+
+    recurring: set[str]
+    lines: set[int] = field(default_factory=set)
+    _fuzzy: dict[str, bool] = field(default_factory=dict)
+
+    def covers(self, line: Line, height: float) -> bool:
+        """Whether the line sits in a margin band and repeats a running header or footer.
+
+        Bare page numbers are left out: in a table they are figures, not furniture.
+        """
+        zone = _zone(line, height)
+        return bool(zone) and self.repeats(zone + ":" + _key(line.text))
+
+    def repeats(self, key: str) -> bool:
+        """Whether a margin text, keyed as "zone:text", is one of the recurring ones."""
+        if key in self.recurring:
+            return True
+        if len(key) < _FUZZY_MIN_KEY or not self.recurring:
+            return False
+        hit = self._fuzzy.get(key)
+        if hit is None:
+            hit = any(
+                k[:3] == key[:3] and SequenceMatcher(None, k, key).ratio() >= _FUZZY_RATIO
+                for k in self.recurring
+            )
+            self._fuzzy[key] = hit
+        return hit
+
+
+def margin_limits(height: float) -> tuple[float, float]:
+    """The y below which the top margin band ends and above which the bottom band begins."""
+    return _MARGIN * height, (1 - _MARGIN) * height
+
+
+def find_furniture(
+    pages: list[list[Line]], heights: list[float], caught: list[list[Line]] | None = None
+) -> Furniture:
+    """The running text of the document and, among the free lines of `pages`, the ones that
+    are furniture. `caught` holds, per page, the margin lines read into tables."""
     keyed: list[tuple[Line, str]] = []
     counts: Counter[str] = Counter()
-    for lines, height in zip(pages, heights, strict=True):
+    free: set[str] = set()
+    for number, (lines, height) in enumerate(zip(pages, heights, strict=True)):
         seen: set[str] = set()
-        for line in lines:
+        in_tables = caught[number] if caught else []
+        for line, stands_free in [
+            *((ln, True) for ln in lines),
+            *((ln, False) for ln in in_tables),
+        ]:
             zone = _zone(line, height)
             if not zone:
                 continue
             key = zone + ":" + _key(line.text)
-            keyed.append((line, key))
             if key not in seen:
                 seen.add(key)
                 counts[key] += 1
+            if stands_free:
+                keyed.append((line, key))
+                free.add(key)
     with_text = sum(1 for lines in pages if lines)
     need = max(2, round(0.25 * with_text))
-    recurring = {k for k, n in counts.items() if n >= need}
-    flowing = _in_text_flow(pages, heights, recurring)
-    drop: set[int] = set()
-    fuzzy_cache: dict[str, bool] = {}
+    furniture = Furniture({k for k, n in counts.items() if n >= need and k in free})
+    flowing = _in_text_flow(pages, heights, furniture.recurring)
     for line, key in keyed:
         if id(line) in flowing:
             continue
-        text = line.text.strip()
-        if key in recurring or _PAGE_NUMBER.match(text):
-            drop.add(id(line))
-            continue
-        if len(key) < 8 or not recurring:
-            continue
-        hit = fuzzy_cache.get(key)
-        if hit is None:
-            hit = any(
-                k[:3] == key[:3] and SequenceMatcher(None, k, key).ratio() >= 0.85
-                for k in recurring
-            )
-            fuzzy_cache[key] = hit
-        if hit:
-            drop.add(id(line))
-    return drop
+        if _PAGE_NUMBER.match(line.text.strip()) or furniture.repeats(key):
+            furniture.lines.add(id(line))
+    return furniture
 
 
 def _in_text_flow(pages: list[list[Line]], heights: list[float], recurring: set[str]) -> set[int]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from shared.documents import BBox
 
 from .grid import Grid
-from .layout import Word
+from .layout import Line, Word
 from .text import clean_text, join_text
 
 _AMOUNT = re.compile(
@@ -37,6 +37,11 @@ class TableDraft:
     caption: str = ""
     # read from cards stacked one per row (cards.py), which leave no column edges to compare
     stacked: bool = False
+    # Per row its top and bottom on the page, and the lines read into the rows that reach into
+    # a margin band: what it takes to tell a running header caught in the table once the whole
+    # document is known (furniture_rows.py). Emptied once that is done.
+    row_bands: list[tuple[float, float]] = field(default_factory=list)
+    margin_lines: list[Line] = field(default_factory=list)
 
 
 def is_amount(cell: str) -> bool:
@@ -79,7 +84,8 @@ def fill_grid(grid: Grid, words: list[Word], page: int, ocr: bool) -> TableDraft
             break
     rows: list[list[str]] = []
     bold: list[bool] = []
-    for row, bucket in zip(cells, buckets, strict=True):
+    bands: list[tuple[float, float]] = []
+    for r, (row, bucket) in enumerate(zip(cells, buckets, strict=True)):
         out = [""] * ncols
         for (col, _, _), ws in zip(row, bucket, strict=True):
             out[col] = cell_text(ws)
@@ -87,11 +93,14 @@ def fill_grid(grid: Grid, words: list[Word], page: int, ocr: bool) -> TableDraft
             rows.append(out)
             texts = [w for ws in bucket for w in ws]
             bold.append(bool(texts) and all(w.bold for w in texts))
+            bands.append((grid.ys[r], grid.ys[r + 1]))
     rows, keep = drop_empty_columns(rows)
     if len(rows) < 1 or len(keep) < 2 or sum(1 for r in rows for c in r if c) < 2:
         return None
     edges = [grid.xs[i] for i in keep] + [grid.xs[-1]]
-    return TableDraft(page, grid.bbox, rows, bold, edges, ruled=True, ocr=ocr, pages=[page])
+    return TableDraft(
+        page, grid.bbox, rows, bold, edges, ruled=True, ocr=ocr, pages=[page], row_bands=bands
+    )
 
 
 def drop_empty_columns(rows: list[list[str]]) -> tuple[list[list[str]], list[int]]:
@@ -134,11 +143,15 @@ def same_columns(a: TableDraft, b: TableDraft, tol: float = 6.0) -> bool:
     """Whether `b` has the columns of `a`, as a part of it on the next page would.
 
     Stacked cards have no column edges to compare; a run of them over a page break is already
-    one table.
+    one table. Without rules the last edge is only where the longest text of the part ends,
+    so only where the columns start is compared.
     """
     if a.stacked or b.stacked or len(a.col_edges) != len(b.col_edges):
         return False
-    return all(abs(x - y) <= tol for x, y in zip(a.col_edges, b.col_edges, strict=True))
+    pairs = list(zip(a.col_edges, b.col_edges, strict=True))
+    if not (a.ruled and b.ruled):
+        pairs = pairs[:-1]
+    return all(abs(x - y) <= tol for x, y in pairs)
 
 
 def _continues_row(row: list[str]) -> bool:

@@ -5,7 +5,8 @@ that (almost) no piece of those rows covers, so a header spanning several column
 merge them. A row continues the previous table row (a wrapped cell) when it follows at normal
 line spacing, holds no amount, is set in the same style and only fills columns the previous
 row already uses. Two columns of running prose are a page layout, not a table, and are left
-to the reading-order stage.
+to the reading-order stage. Header cells set bottom-aligned put the first line of a wrapped
+title above the rest of the header row; that line joins the header row too.
 """
 
 from __future__ import annotations
@@ -13,11 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from statistics import median
 
-from .layout import Line, Word, union
-from .tables import TableDraft, cell_text, drop_empty_columns, is_amount
+from .furniture import margin_limits
+from .layout import Line, Word, overlap_1d, union
+from .tables import YEAR, TableDraft, cell_text, drop_empty_columns, is_amount
 
 _MIN_GUTTER = 3.0
 _EDGE = 0.065
+# The lines of a wrapped cell are closer than this many line heights; rows are further apart.
+_WRAP_GAP = 0.6
+# The lines of one cell share a type size; a caption right above a table, in the same weight,
+# is often a point larger.
+_CELL_SIZE_SLACK = 0.5
 
 
 @dataclass(slots=True)
@@ -136,8 +143,11 @@ def _col_of(piece: Piece, cols: list[tuple[float, float]]) -> int:
 class _Logical:
     cells: list[list[Word]]
     style: tuple[bool, bool]
+    y0: float
     y1: float
     numeric: bool
+    # the text row it was read from, as long as it is only one
+    single: Row | None
 
 
 def _style(row: Row) -> tuple[bool, bool]:
@@ -145,7 +155,7 @@ def _style(row: Row) -> tuple[bool, bool]:
     return (all(w.bold for w in words), all(w.italic for w in words))
 
 
-def _build(rows: list[Row], cols: list[tuple[float, float]], gap: float) -> list[_Logical]:
+def _build(rows: list[Row], cols: list[tuple[float, float]], line_h: float) -> list[_Logical]:
     out: list[_Logical] = []
     for row in rows:
         cells: list[list[Word]] = [[] for _ in cols]
@@ -157,13 +167,41 @@ def _build(rows: list[Row], cols: list[tuple[float, float]], gap: float) -> list
             prev = out[-1]
             used = {i for i, c in enumerate(prev.cells) if c}
             mine = {i for i, c in enumerate(cells) if c}
-            if not numeric and row.y0 - prev.y1 <= gap and style == prev.style and mine <= used:
+            wrapped = (
+                not numeric
+                and row.y0 - prev.y1 <= _WRAP_GAP * line_h
+                and style == prev.style
+                and mine <= used
+            )
+            if wrapped or (prev.single is not None and _heads(prev.single, row, line_h)):
                 for i, c in enumerate(cells):
                     prev.cells[i].extend(c)
                 prev.y1 = row.y1
+                prev.single = None
                 continue
-        out.append(_Logical(cells, style, row.y1, numeric))
+        out.append(_Logical(cells, style, row.y0, row.y1, numeric, row))
     return out
+
+
+def _heads(above: Row, below: Row, line_h: float) -> bool:
+    """Whether `above` is the first line of header cells wrapped above the rest of `below`.
+
+    Header cells set bottom-aligned start a wrapped title ("Streefwaarde / 2025") a line higher
+    than the titles beside it. That line follows at wrapped-line spacing, bold and in the
+    size of the header row, over cells of it, and holds fewer titles than the row itself.
+    Years are the only figures in such a header.
+    """
+    if len(above.pieces) >= len(below.pieces) or below.y0 - above.y1 > _WRAP_GAP * line_h:
+        return False
+    if not (_style(above)[0] and _style(below)[0]):
+        return False
+    if abs(_row_size(above) - _row_size(below)) > _CELL_SIZE_SLACK:
+        return False
+    if any(is_amount(p.text) and not YEAR.match(p.text) for p in [*above.pieces, *below.pieces]):
+        return False
+    return all(
+        any(overlap_1d(p.x0, p.x1, q.x0, q.x1) > 0 for q in below.pieces) for p in above.pieces
+    )
 
 
 def _is_prose(rows: list[Row], cols: list[tuple[float, float]]) -> bool:
@@ -206,7 +244,8 @@ def find_whitespace_tables(
     used: set[int] = set()
     i = 0
     while i < len(rows):
-        if len(rows[i].pieces) < 2:
+        heads = i + 1 < len(rows) and _heads(rows[i], rows[i + 1], line_h)
+        if len(rows[i].pieces) < 2 and not heads:
             i += 1
             continue
         j = i + 1
@@ -214,7 +253,7 @@ def find_whitespace_tables(
             j += 1
         span = rows[i:j]
         last_multi = max(k for k, r in enumerate(span) if len(r.pieces) >= 2)
-        table, taken = _try_table(span, last_multi, page, ocr, line_h)
+        table, taken = _try_table(span, last_multi, page, ocr, line_h, height)
         if table is None:
             i += 1
             continue
@@ -226,12 +265,28 @@ def find_whitespace_tables(
     return tables, rest
 
 
+def _shaping_rows(core: list[Row], height: float) -> list[Row]:
+    """The rows whose pieces shape the columns.
+
+    A first row in the top margin band, or a last one in the bottom band, may be a running
+    header or footer, known only once the whole document is read (furniture_rows.py); its
+    pieces would close the gutters they cover.
+    """
+    top, bottom = margin_limits(height)
+    rows = core
+    if rows and rows[0].y1 <= top:
+        rows = rows[1:]
+    if rows and rows[-1].y0 >= bottom:
+        rows = rows[:-1]
+    return rows if sum(1 for r in rows if len(r.pieces) >= 2) >= 2 else core
+
+
 def _try_table(
-    span: list[Row], last_multi: int, page: int, ocr: bool, line_h: float
+    span: list[Row], last_multi: int, page: int, ocr: bool, line_h: float, height: float
 ) -> tuple[TableDraft | None, int]:
     """The table starting at span[0], and how many rows of the span it takes."""
     core = span[: last_multi + 1]
-    gutters = _gutters(core)
+    gutters = _gutters(_shaping_rows(core, height))
     if not gutters:
         return None, 0
     taken = 0
@@ -239,7 +294,7 @@ def _try_table(
         crossing = [p for p in row.pieces if _crosses(p, gutters)]
         if len(row.pieces) == 1 and crossing:
             break
-        if k > last_multi and (len(row.pieces) > 1 or row.y0 - span[k - 1].y1 > 0.6 * line_h):
+        if k > last_multi and (len(row.pieces) > 1 or row.y0 - span[k - 1].y1 > _WRAP_GAP * line_h):
             break
         taken = k + 1
     chosen = span[:taken]
@@ -250,7 +305,7 @@ def _try_table(
     cols = _columns(gutters, left, right)
     if _is_prose(chosen, cols):
         return None, 0
-    logical = _build(chosen, cols, gap=0.6 * line_h)
+    logical = _build(chosen, cols, line_h)
     rows = [[cell_text(c) for c in lg.cells] for lg in logical]
     rows, keep = drop_empty_columns(rows)
     if len(rows) < 2 or len(keep) < 2:
@@ -258,4 +313,8 @@ def _try_table(
     bbox = union([(p.x0, p.y0, p.x1, p.y1) for r in chosen for p in r.pieces])
     edges = [cols[i][0] for i in keep] + [right]
     bold = [lg.style[0] for lg in logical]
-    return TableDraft(page, bbox, rows, bold, edges, ruled=False, ocr=ocr, pages=[page]), taken
+    bands = [(lg.y0, lg.y1) for lg in logical]
+    table = TableDraft(
+        page, bbox, rows, bold, edges, ruled=False, ocr=ocr, pages=[page], row_bands=bands
+    )
+    return table, taken

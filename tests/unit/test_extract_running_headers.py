@@ -160,7 +160,7 @@ def _unruled_rows(page: pymupdf.Page, rows: list[list[str]], top: float) -> None
         page.insert_text((xs[c], top + 12), text, fontsize=9, fontname="hebo")
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
-            page.insert_text((xs[c], top + 30 + 16 * r), text, fontsize=9)
+            page.insert_text((xs[c], top + 32 + 20 * r), text, fontsize=9)
 
 
 def _performance_rows(first: int, count: int, unit: str) -> list[list[str]]:
