@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from functools import cache, lru_cache
 from importlib import resources
 
-__all__ = ["Taakveld", "normalise_taakveld", "taakveld_name", "taakvelden"]
+__all__ = ["Taakveld", "label_taakvelden", "normalise_taakveld", "taakveld_name", "taakvelden"]
 
 
 @dataclass(frozen=True)
@@ -146,3 +146,68 @@ def normalise_taakveld(text: str, year: int | None = None) -> str | None:
         if _norm_name(tv.name) == wanted:
             return tv.code
     return None
+
+
+# A code a label mentions rather than starts with: after the word taakveld anywhere, or as the
+# whole content of a parenthesis in the dotted notation ("Inkomensregelingen (6.3)").
+_CODE_TOKEN = r"\d{1,4}(?:\.\d{1,3}){0,3}"
+_DOTTED_TOKEN = r"\d\.\d{1,3}(?:\.\d{1,3}){0,2}"
+_JOIN = r"\s*(?:,|/|&|\ben\b|\bof\b)\s*"
+_MENTION = re.compile(
+    rf"\btaakveld(?:en)?\s*:?\s+({_CODE_TOKEN}(?:{_JOIN}{_CODE_TOKEN})*)"
+    rf"|\(\s*({_DOTTED_TOKEN}(?:{_JOIN}{_DOTTED_TOKEN})*)\s*\)",
+    re.IGNORECASE,
+)
+_QUALIFIER = re.compile(r"\s*\([^)]*\)")
+
+
+def _mentioned(label: str, year: int | None) -> tuple[str, ...]:
+    codes: list[str] = []
+    for match in _MENTION.finditer(label):
+        after_word = match.group(1) is not None
+        for token in re.findall(_CODE_TOKEN, match.group(1) or match.group(2)):
+            code = normalise_taakveld(token, year) if after_word else _literal_code(token, year)
+            if code is not None:
+                codes.append(code)
+    return tuple(dict.fromkeys(codes))
+
+
+def _literal_code(token: str, year: int | None) -> str | None:
+    """A bare dotted number counts as a code only when printed exactly as one: "(2.500)" is an
+    amount, though read loosely it could be taakveld 2.5."""
+    tv = _by_code().get(token)
+    return tv.code if tv is not None and tv.valid_in(year) else None
+
+
+@cache
+def _short_names(year: int | None) -> dict[str, str]:
+    """Official names without their qualifier ("Huishoudelijke hulp" for "... (Wmo)"), kept
+    only where no other taakveld of the year has those words in its name: "Begeleiding" could
+    be Begeleiding (Wmo) as well as Jeugdhulp begeleiding, and so names neither."""
+    names = {tv.code: f" {_norm_name(tv.name)} " for tv in taakvelden(year)}
+    out: dict[str, str] = {}
+    for tv in taakvelden(year):
+        short = _norm_name(_QUALIFIER.sub("", tv.name))
+        if not short or f" {short} " == names[tv.code]:
+            continue
+        if not any(f" {short} " in name for code, name in names.items() if code != tv.code):
+            out[short] = tv.code
+    return out
+
+
+def label_taakvelden(label: str, year: int | None = None) -> tuple[str, ...]:
+    """Every taakveld a row label names, in the order named; more than one means the row is
+    about several taakvelden and so about none of them alone.
+
+    The label names a taakveld by a leading code or its official name (`normalise_taakveld`),
+    by a code it mentions ("Nieuwbouw wijkcentrum (taakveld 6.1)", "Wmo (6.6, 6.71 en 6.81)"),
+    or by the official name without its qualifier when no other taakveld of the year has it.
+    """
+    code = normalise_taakveld(label, year)
+    if code is not None:
+        return (code,)
+    mentioned = _mentioned(label, year)
+    if mentioned:
+        return mentioned
+    short = _short_names(year).get(_norm_name(label))
+    return (short,) if short else ()

@@ -12,7 +12,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["ParsedNumber", "format_number", "is_blank_amount", "parse_amount", "parse_number"]
+__all__ = [
+    "MINUS_SIGNS",
+    "ParsedNumber",
+    "format_number",
+    "is_blank_amount",
+    "parse_amount",
+    "parse_number",
+]
 
 
 @dataclass(frozen=True)
@@ -23,7 +30,10 @@ class ParsedNumber:
     is_percentage: bool = False
 
 
-_MINUS_CHARS = "\u2212\u2013\u2014\u2012\u2010\u2011"
+# Every sign typesetters and OCR print for minus (NFKC folds the small and full-width forms):
+# minus sign, en and em dash, figure dash, hyphens, horizontal bar, modifier-letter and heavy minus,
+# two- and three-em dashes.
+MINUS_SIGNS = "\u2212\u2013\u2014\u2012\u2010\u2011\u2015\u02d7\u2796\u2e3a\u2e3b"
 _BLANKS = {"", "-", "--", "—", "–", "−", "n.v.t.", "nvt", "n.v.t", "x", "p.m.", "pm", "nihil"}
 _SCALE_WORDS = {
     "duizend": 1e3,
@@ -45,7 +55,7 @@ _COMMA_DECIMAL_ONLY = re.compile(r",\d+")
 
 def _clean(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
-    for ch in _MINUS_CHARS:
+    for ch in MINUS_SIGNS:
         text = text.replace(ch, "-")
     return " ".join(text.split())
 
@@ -69,9 +79,9 @@ def _digits_value(body: str) -> float | None:
 def parse_number(text: str) -> ParsedNumber | None:
     """Read one printed number; None for blanks, dashes and anything that is not one number.
 
-    Accepted: 1.234 / -1.234 / (1.234) / 1.234- / U+2212 minus / +12 / 1,5 / € 819.000 /
-    2,1 miljoen / € 1,2 mln / 12,5% / 12,5 %. A dot followed by exactly three digits groups
-    thousands; a lone comma is the decimal sign.
+    Accepted: 1.234 / -1.234 / (1.234) / 1.234- / U+2212 or any other minus sign / +12 / 1,5 /
+    € 819.000 / 2,1 miljoen / € 1,2 mln / 12,5% / 12,5 %. A dot followed by exactly three
+    digits groups thousands; a lone comma is the decimal sign.
     """
     s = _clean(text)
     if not s or s.casefold() in _BLANKS:

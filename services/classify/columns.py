@@ -49,6 +49,15 @@ _UNIT_PATTERNS: list[tuple[re.Pattern[str], float]] = [
         ),
         1e3,
     ),
+    (
+        # "bedragen in €", "in euro's", "x € 1,-": whole euros, stated as plainly as a multiplier.
+        re.compile(
+            r"\b(?:bedragen|in|x)\s*(?:hele\s+)?(?:€|eur\b|euro(?:'?s)?\b)"
+            r"(?!\s*(?:x\s*)?\d|\s*(?:mln|miljoen|miljard|duizend|dzd|k)\b)"
+            r"|\bx\s*€\s*1\b(?![.,\s]*\d)"
+        ),
+        1.0,
+    ),
 ]
 
 
@@ -62,12 +71,16 @@ class ColumnMeaning:
 
 
 def find_unit(*texts: str) -> float | None:
-    """The multiplier a caption or header states ("x € 1.000" -> 1000), if any."""
+    """The multiplier the first text that states one gives ("x € 1.000" -> 1000), if any.
+
+    Within one text the last statement wins: text before a table is read up to the table, so
+    the caption right above it outweighs a sentence about an earlier table.
+    """
     for text in texts:
         norm = normalise(text).replace("\u00a0", " ")
-        for pattern, unit in _UNIT_PATTERNS:
-            if pattern.search(norm):
-                return unit
+        found = [(m.end(), unit) for p, unit in _UNIT_PATTERNS for m in p.finditer(norm)]
+        if found:
+            return max(found)[1]
     return None
 
 

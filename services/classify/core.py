@@ -11,7 +11,14 @@ import re
 from dataclasses import dataclass, field
 
 from services.classify.checks import check_table
-from services.classify.financial import clean_ocr_table, extract_lines, read_table
+from services.classify.financial import (
+    clean_ocr_table,
+    continues_table,
+    extract_lines,
+    read_table,
+    section_taakvelden,
+    with_section_taakvelden,
+)
 from services.classify.info import document_info
 from services.classify.labels import Candidate, ParagraphKind, label_all, table_candidates
 from services.classify.model import LabelModel, load_model
@@ -105,9 +112,18 @@ def _read_table(
     unit = 1.0
     checks = []
     if table_reading.kind == "financial":
-        unit = table_reading.unit or last_unit or 1.0
+        previous = reading.last_financial
+        continues = previous is not None and continues_table(
+            previous[0], previous[1], table, table_reading.header_rows, text_between=bool(recent)
+        )
+        unit = table_reading.unit or (last_unit if continues else None) or 1.0
         last_unit = unit
-        lines = extract_lines(table, table_reading, unit, len(reading.tables), reading.info.year)
+        year = reading.info.year
+        lines = extract_lines(table, table_reading, unit, len(reading.tables), year)
+        sections = section_taakvelden(
+            [(c.position.heading, c.text) for c in reading.candidates], year
+        )
+        lines = with_section_taakvelden(lines, sections, year)
         reading.lines.extend(lines)
         carried = _continued_lines(reading.last_financial, table, table_reading.header_rows)
         checks = check_table(lines, set(table.section_rows), unit, carried)

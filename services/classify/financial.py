@@ -15,10 +15,18 @@ from typing import Literal
 from services.classify.columns import ColumnMeaning, column_headers, describe_column, find_unit
 from services.classify.cues import normalise
 from shared.documents import Amount, FinancialLine, Table
-from shared.iv3 import normalise_taakveld, taakveld_name
-from shared.numbers import is_blank_amount, parse_number
+from shared.iv3 import label_taakvelden, normalise_taakveld, taakveld_name
+from shared.numbers import MINUS_SIGNS, is_blank_amount, parse_number
 
-__all__ = ["TableReading", "clean_ocr_table", "extract_lines", "read_table"]
+__all__ = [
+    "TableReading",
+    "clean_ocr_table",
+    "continues_table",
+    "extract_lines",
+    "read_table",
+    "section_taakvelden",
+    "with_section_taakvelden",
+]
 
 _TOTAL = re.compile(r"^(?:sub)?totaa?l|\b(?:totaal|subtotaal|saldo|resultaat|generaal)\b")
 _MONEY_WORDS = re.compile(
@@ -52,7 +60,7 @@ _OCR_EDGE = " \t;:,.“”\"'‘’`_«»!¦/\\"
 _OCR_JUNK_TOKEN = re.compile(r"^[^\w\d]*[^\W\d]{0,3}[^\w\d]*$")
 OCR_ODD_SHARE = 0.3
 # OCR reads the thousands dot as a comma; amounts with three decimals do not occur in print.
-_OCR_COMMA_GROUP = re.compile(r"^([-(\u2212]?\d{1,3}),(\d{3}\)?)$")
+_OCR_COMMA_GROUP = re.compile(rf"^([-({MINUS_SIGNS}]?\d{{1,3}}),(\d{{3}}\)?)$")
 
 
 def _clean_ocr_cell(cell: str) -> str:
@@ -205,6 +213,34 @@ def read_table(table: Table, context_text: str = "") -> TableReading:
     )
 
 
+# A table split over a page break goes on at most one page later.
+CONTINUATION_PAGES = 1
+
+
+def _header(table: Table, header_rows: int) -> list[list[str]]:
+    return [[" ".join(c.split()) for c in row] for row in table.rows[:header_rows]]
+
+
+def continues_table(
+    before: Table, before_header_rows: int, table: Table, header_rows: int, text_between: bool
+) -> bool:
+    """Whether `table` is the rest of `before`, so a unit stated only there holds here too.
+
+    A continuation stands on the same or the next page with the same columns, and either repeats
+    the header or follows without any text in between; a table introduced by text of its own is
+    a new table, whatever unit the previous one had.
+    """
+    if not 0 <= table.page - before.page <= CONTINUATION_PAGES:
+        return False
+    width = max((len(r) for r in table.rows), default=0)
+    if width != max((len(r) for r in before.rows), default=0):
+        return False
+    same_header = header_rows > 0 and _header(table, header_rows) == _header(
+        before, before_header_rows
+    )
+    return same_header or not text_between
+
+
 _CODE_START = re.compile(r"(?:^|(?<=\s))\d{1,4}(?:\.\d{1,3}){0,3}\.?\s")
 
 
@@ -243,8 +279,16 @@ def _split_merged(row: list[str], reading: TableReading) -> list[list[str]]:
 def extract_lines(
     table: Table, reading: TableReading, unit: float, table_index: int, year: int | None
 ) -> list[FinancialLine]:
-    """Every row with a label and at least one amount, in printed order."""
+    """Every row with a label and at least one amount, in printed order, with its taakveld.
+
+    A row's taakveld is the one its label names; a row that names none takes it from the table's
+    structure the way a reader does: from the group row above it (a label without amounts, up to
+    the next group, total or taakveld row) or from the taakveld row whose amount it helps make up.
+    A total, or a row naming several taakvelden, is about no single taakveld of the group.
+    """
     lines: list[FinancialLine] = []
+    unnamed: list[bool] = []
+    group: str | None = None
     rows = [
         (index, part)
         for index, printed in enumerate(table.rows)
@@ -275,9 +319,17 @@ def extract_lines(
                     column_index=col,
                 )
             )
-        if not label or not amounts:
+        if not label:
             continue
-        code = normalise_taakveld(label, year)
+        named = label_taakvelden(label, year)
+        own = named[0] if len(named) == 1 else None
+        if not amounts:
+            group = own
+            continue
+        total = bool(_TOTAL.search(normalise(label)))
+        if total or (named and own != group):
+            group = None
+        code = own if named or total else group
         lines.append(
             FinancialLine(
                 label=label,
@@ -287,7 +339,131 @@ def extract_lines(
                 page=table.page,
                 table=table_index,
                 row=row_index,
-                total=bool(_TOTAL.search(normalise(label))),
+                total=total,
             )
         )
-    return lines
+        unnamed.append(not named and not total and code is None)
+    return _with_subtotal_taakvelden(lines, unnamed, unit)
+
+
+def _values(line: FinancialLine) -> dict[int, float]:
+    return {
+        a.column_index: a.value_eur
+        for a in line.amounts
+        if a.column_index is not None and a.value_eur is not None
+    }
+
+
+def _adds_up(parent: dict[int, float], parts: list[dict[int, float]], unit: float) -> bool:
+    """The parts sum to the parent in every column, within the rounding of printed amounts."""
+    if not any(parent.values()) or any(set(p) - set(parent) for p in parts):
+        return False
+    slack = unit * 0.5 * (len(parts) + 1) + 0.01
+    return all(abs(sum(p.get(c, 0.0) for p in parts) - v) <= slack for c, v in parent.items())
+
+
+def _with_subtotal_taakvelden(
+    lines: list[FinancialLine], unnamed: list[bool], unit: float
+) -> list[FinancialLine]:
+    """Rows below a taakveld row that add up to it are its breakdown and share its taakveld.
+
+    Reports print a taakveld with its amount and then the items it consists of ("6.72 ... -888"
+    over "Jeugdhulp met verblijf -512" and "Ambulante jeugdhulp -316"); the sum is what tells a
+    breakdown from an unrelated row that happens to follow ("Overige afwijkingen").
+    """
+    out = list(lines)
+    for index, parent in enumerate(lines):
+        if parent.taakveld is None or parent.total:
+            continue
+        end = index + 1
+        while end < len(lines) and unnamed[end]:
+            end += 1
+        parts: list[dict[int, float]] = []
+        for child in range(index + 1, end):
+            parts.append(_values(lines[child]))
+            if _adds_up(_values(parent), parts, unit):
+                for covered in range(index + 1, child + 1):
+                    out[covered] = lines[covered].model_copy(
+                        update={"taakveld": parent.taakveld, "taakveld_name": parent.taakveld_name}
+                    )
+                break
+    return out
+
+
+# A row label refers to a section when the section's heading holds this share of its words:
+# summaries shorten "Uitbreiding Housing First" to "Housing First".
+SECTION_WORD_SHARE = 0.6
+_WORD = re.compile(r"[^\W_]+")
+_CODE_LIST_SPLIT = re.compile(r"\s*[/;]\s*|,\s*(?=\d)|\s+(?:en|of)\s+(?=\d)")
+_TAAKVELD_FIELD = re.compile(r"^taakveld(?:en)?\s*:?$")
+
+
+def _named_in_field(value: str, year: int | None) -> tuple[str, ...]:
+    """Taakvelden in the value of a "Taakveld" field, which may list several."""
+    parts = (label_taakvelden(part, year) for part in _CODE_LIST_SPLIT.split(value))
+    return tuple(dict.fromkeys(code for named in parts for code in named))
+
+
+def section_taakvelden(
+    texts: list[tuple[str, str]], year: int | None
+) -> dict[str, tuple[str, ...]]:
+    """The taakvelden each section states in a "Taakveld" field, by the section's heading.
+
+    `texts` are (heading, text) of the paragraphs and table cells read so far; the field is a
+    cell "Taakveld" beside its value, or one text "Taakveld: 6.3 Inkomensregelingen".
+    """
+    found: dict[str, tuple[str, ...]] = {}
+    for index, (heading, text) in enumerate(texts):
+        norm = normalise(text)
+        if not heading or heading in found or not norm.startswith("taakveld"):
+            continue
+        if _TAAKVELD_FIELD.match(norm):
+            following = texts[index + 1] if index + 1 < len(texts) else ("", "")
+            named = _named_in_field(following[1], year) if following[0] == heading else ()
+        else:
+            named = _named_in_field(text, year)
+        if named:
+            found[heading] = named
+    return found
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(normalise(text)))
+
+
+def _section_of(label: str, headings: list[str]) -> str | None:
+    """The one heading a row label refers to, if exactly one holds enough of its words."""
+    words = _words(label)
+    if not words:
+        return None
+    shares = sorted(((len(words & _words(h)) / len(words), h) for h in headings), reverse=True)
+    if not shares or shares[0][0] < SECTION_WORD_SHARE:
+        return None
+    if len(shares) > 1 and shares[1][0] == shares[0][0]:
+        return None
+    return shares[0][1]
+
+
+def with_section_taakvelden(
+    lines: list[FinancialLine], sections: dict[str, tuple[str, ...]], year: int | None
+) -> list[FinancialLine]:
+    """Rows that name no taakveld but name a section of the report take that section's.
+
+    Overviews list measures described earlier by a short title ("Housing First" for the section
+    "Uitbreiding Housing First", whose field says taakveld 6.812); a reader looks the title up.
+    A section that states several taakvelden gives none.
+    """
+    if not sections:
+        return lines
+    out: list[FinancialLine] = []
+    for line in lines:
+        section = None
+        if line.taakveld is None and not line.total and not label_taakvelden(line.label, year):
+            section = _section_of(line.label, list(sections))
+        named = sections[section] if section is not None else ()
+        if len(named) == 1:
+            line = line.model_copy(
+                update={"taakveld": named[0], "taakveld_name": taakveld_name(named[0])}
+            )
+        out.append(line)
+    return out

@@ -85,7 +85,11 @@ def test_units() -> None:
     assert find_unit("(bedragen € 1.000)") == 1000.0
     assert find_unit("(bedragen x 1.000)") == 1000.0
     assert find_unit("x € 1 mln") == 1_000_000.0
-    assert find_unit("Bedragen in euro's") is None
+    assert find_unit("Bedragen in euro's") == 1.0
+    assert find_unit("(bedragen in €; verschil = begroting − prognose)") == 1.0
+    assert find_unit("bedragen in € x 1.000") == 1000.0
+    assert find_unit("Tabel 1 (x € 1.000) ... Tabel 2 (bedragen in €)") == 1.0
+    assert find_unit("De lasten stijgen met € 2 mln") is None
 
 
 def test_spanning_headers() -> None:
@@ -168,3 +172,129 @@ def test_wrapped_headers_are_not_spanning_cells() -> None:
     ]
     kinds = [describe_column(full, group).kind for full, group in column_headers(rows, 3, 6)[1:]]
     assert kinds == ["realisatie", "begroting", "begroting", "realisatie", "afwijking"]
+
+
+def _lines(builder: DocBuilder) -> list[tuple[str, str | None, list[float]]]:
+    doc = classify(builder.build(), "test")
+    return [(line.label, line.taakveld, line.amounts_eur) for line in doc.financial_lines]
+
+
+KILO_TABLE = [["Domein", "Begroting 2024"], ["Inkomensregelingen (6.3)", "17.385"]]
+EURO_TABLE = [["Taakveld", "Begroting 2024"], ["6.3 Inkomensregelingen", "17.385.000"]]
+
+
+def test_a_table_in_euros_does_not_inherit_the_unit_of_an_earlier_table() -> None:
+    builder = (
+        DocBuilder()
+        .heading("Monitor sociaal domein 2024", size=20)
+        .text("Tabel 1 Prognose per domein (bedragen x € 1.000)")
+        .table(KILO_TABLE)
+        .new_page()
+        .text("Tabel 2 Prognose per taakveld (bedragen in €; negatief = tekort)")
+        .table(EURO_TABLE)
+    )
+    assert [amounts for _, _, amounts in _lines(builder)] == [[17_385_000.0], [17_385_000.0]]
+
+
+def test_a_table_introduced_by_text_of_its_own_does_not_inherit_a_unit() -> None:
+    builder = (
+        DocBuilder()
+        .heading("Monitor sociaal domein 2024", size=20)
+        .text("(bedragen x € 1.000)")
+        .table(KILO_TABLE)
+        .text("De tweede tabel geeft de lasten per taakveld.")
+        .table(EURO_TABLE)
+    )
+    assert _lines(builder)[1][2] == [17_385_000.0]
+
+
+def test_a_continuation_on_the_next_page_keeps_the_unit() -> None:
+    rest = [["Domein", "Begroting 2024"], ["Werk en participatie (6.4 en 6.5)", "6.092"]]
+    builder = (
+        DocBuilder()
+        .heading("Monitor sociaal domein 2024", size=20)
+        .text("(bedragen x € 1.000)")
+        .table(KILO_TABLE)
+        .new_page()
+        .table(rest)
+    )
+    assert _lines(builder)[1][2] == [6_092_000.0]
+
+
+def test_a_group_row_governs_the_rows_below_it() -> None:
+    rows = [
+        ["Omschrijving", "Begroting 2022", "Rekening 2022"],
+        ["Taakveld 671 Maatwerkdienstverlening 18+", "", ""],
+        ["Huishoudelijke ondersteuning", "4.100", "4.250"],
+        ["Begeleiding en dagbesteding", "2.900", "3.010"],
+        ["Totaal 6.71", "7.000", "7.260"],
+        ["Overige lasten", "120", "130"],
+    ]
+    builder = DocBuilder().heading("Jaarverslag 2022", size=20).table(rows)
+    assert [code for _, code, _ in _lines(builder)] == ["6.71", "6.71", "6.71", None]
+
+
+def test_a_group_row_without_a_taakveld_ends_the_group() -> None:
+    rows = [
+        ["Omschrijving", "Begroting 2022"],
+        ["6.3 Inkomensregelingen", ""],
+        ["Bijstand", "4.100"],
+        ["Baten", ""],
+        ["Rijksbijdrage", "300"],
+    ]
+    builder = DocBuilder().heading("Jaarverslag 2022", size=20).table(rows)
+    assert [code for _, code, _ in _lines(builder)] == ["6.3", None]
+
+
+def test_rows_that_add_up_to_a_taakveld_row_are_its_breakdown() -> None:
+    rows = [
+        ["Taakveld en oorzaak", "Incidenteel", "Structureel", "Totaal"],
+        ["6.72 Maatwerkdienstverlening 18-", "-240.000", "-648.000", "-888.000"],
+        ["Jeugdhulp met verblijf", "-110.000", "-402.000", "-512.000"],
+        ["Ambulante jeugdhulp", "-130.000", "-246.000", "-376.000"],
+        ["6.5 Arbeidsparticipatie", "78.000", "", "78.000"],
+        ["Overige afwijkingen kleiner dan € 50.000", "49.600", "", "49.600"],
+        ["Totaal afwijking", "-112.400", "-648.000", "-760.400"],
+    ]
+    builder = (
+        DocBuilder().heading("Tussenrapportage 2023", size=20).text("(bedragen in €)").table(rows)
+    )
+    codes = [code for _, code, _ in _lines(builder)]
+    assert codes == ["6.72", "6.72", "6.72", "6.5", None, None]
+
+
+def test_a_row_named_only_by_its_official_name_gets_the_code() -> None:
+    rows = [
+        ["Taakveld", "2026", "2027"],
+        ["Huishoudelijke hulp (Wmo)", "250", "400"],
+        ["Beschermd wonen", "-260", "-340"],
+        ["Begeleiding", "120", "200"],
+        ["Totaal ombuigingen", "110", "260"],
+    ]
+    builder = DocBuilder().heading("Kadernota 2025", size=20).table(rows)
+    assert [code for _, code, _ in _lines(builder)] == ["6.711", "6.811", None, None]
+
+
+def test_a_row_takes_the_taakveld_of_the_section_it_names() -> None:
+    card = [
+        ["Taakveld", "6.812 Maatschappelijke- en vrouwenopvang (Wmo)"],
+        ["Karakter", "Incidenteel"],
+    ]
+    two = [["Taakveld", "6.91 Beleid en coördinatie Wmo / 6.92 Beleid en coördinatie Jeugd"]]
+    overview = [
+        ["Voorstel", "2026", "2027"],
+        ["Housing First", "-240", "-240"],
+        ["Contractmanagement en inkoop", "-185", "-185"],
+    ]
+    builder = (
+        DocBuilder()
+        .heading("Kadernota 2025", size=20)
+        .heading("Uitbreiding Housing First")
+        .table(card, header_rows=0)
+        .heading("Versterking contractmanagement en inkoop")
+        .table(two, header_rows=0)
+        .heading("Financieel overzicht")
+        .text("(bedragen x € 1.000)")
+        .table(overview)
+    )
+    assert [code for _, code, _ in _lines(builder)] == ["6.812", None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.iv3 import normalise_taakveld, taakveld_name, taakvelden
+from shared.iv3 import label_taakvelden, normalise_taakveld, taakveld_name, taakvelden
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,27 @@ def test_names() -> None:
     assert taakveld_name("0.10") == "Mutaties reserves"
     assert taakveld_name("9.9") is None
     assert taakveld_name(None) is None
+
+
+@pytest.mark.parametrize(
+    ("label", "year", "codes"),
+    [
+        ("Inkomensregelingen (6.3)", 2024, ("6.3",)),
+        ("Nieuwbouw wijkcentrum De Kade (taakveld 6.1)", 2025, ("6.1",)),
+        ("Tussenvoorziening beschermd wonen, 16 units (taakveld 6.811)", 2025, ("6.811",)),
+        ("Uitbreiding (taakveld 671)", 2022, ("6.71",)),
+        ("Wmo (6.6, 6.71 en 6.81)", 2024, ("6.6", "6.71", "6.81")),
+        ("Toegang en voorliggend veld (6.1 en 6.2)", 2024, ("6.1", "6.2")),
+        ("Taakveld 671 Maatwerkdienstverlening 18+", 2022, ("6.71",)),
+        ("6.10.0 Sociaal Werk (in de wijk)", 2019, ("6.1",)),
+        ("Huishoudelijke hulp", 2025, ("6.711",)),
+        ("Beschermd wonen", 2025, ("6.811",)),
+        ("Begeleiding", 2025, ()),
+        ("Huishoudelijke hulp", 2022, ()),
+        ("Extra inzet (6,5 fte)", 2024, ()),
+        ("Correctie (2.500)", 2024, ()),
+        ("Contractmanagement en inkoop", 2025, ()),
+    ],
+)
+def test_what_a_row_label_names(label: str, year: int, codes: tuple[str, ...]) -> None:
+    assert label_taakvelden(label, year) == codes

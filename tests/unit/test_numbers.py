@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.numbers import ParsedNumber, format_number, parse_amount, parse_number
+from shared.numbers import ParsedNumber, format_number, is_blank_amount, parse_amount, parse_number
 
 
 @pytest.mark.parametrize(
@@ -80,3 +80,13 @@ def test_typographic_minus_equals_hyphen(value: int, spaced: bool) -> None:
 def test_words_are_not_numbers(text: str) -> None:
     if text.strip() not in ("x", "k", "pm"):
         assert parse_number(text) is None or text.strip() == ""
+
+
+@pytest.mark.parametrize(
+    "minus",
+    ["\u2212", "\u2013", "\u2014", "\u2012", "\u2015", "\u02d7", "\u2796", "\ufe63", "\uff0d"],
+)
+def test_every_minus_sign(minus: str) -> None:
+    assert parse_amount(f"{minus}1.234") == -1234.0
+    assert parse_amount(f"1.234{minus}") == -1234.0
+    assert is_blank_amount(minus)
