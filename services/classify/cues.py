@@ -177,9 +177,14 @@ COLUMN_CUES: list[tuple[re.Pattern[str], Context]] = [
         re.compile(r"toelichting|stand van zaken|voortgang|realisatie|verantwoording|opmerking"),
         "toelichting",
     ),
-    (re.compile(r"resulta|doel|effect|prestatie|beoogd|indicator"), "resultaat"),
+    # A target value ("Streefwaarde 2025") states the intended result; the indicator's name
+    # beside it only says what is measured.
+    (re.compile(r"resulta|doel|effect|beoogd|streefwaarde"), "resultaat"),
+    # BBV "prestaties" are what the municipality delivers: the answer to "wat gaan we doen?".
     (
-        re.compile(r"activiteit|maatregel|actie|wat gaan we doen|wat doen we|project|inspanning"),
+        re.compile(
+            r"activiteit|maatregel|actie|prestatie|wat gaan we doen|wat doen we|project|inspanning"
+        ),
         "activiteit",
     ),
 ]

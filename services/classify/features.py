@@ -29,6 +29,9 @@ _TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+(?:[.,]\d+)*|[€%]")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _AMOUNT = re.compile(r"€\s?-?\d|\b\d+(?:[.,]\d+)*\s?(?:euro|miljoen|mln|duizend)\b")
 _PERCENT = re.compile(r"\d\s?%|\bprocent\b")
+# "Beleidsplan sociaal domein 2020–2024": the period of a plan, a title rather than a statement.
+_YEAR_RANGE = re.compile(r"\b(?:19|20)\d\d\s?[-–/]\s?(?:19|20)?\d\d\b")
+_TITLE_SHARE = 0.5
 _LIST_BUCKETS = (0, 1, 2, 4)
 _LENGTH_BUCKETS = (4, 10, 25, 60)
 
@@ -43,7 +46,7 @@ def _words(text: str) -> frozenset[str]:
 VOCABULARY: dict[str, frozenset[str]] = {
     "causal": _words(
         "doordat omdat vanwege oorzaak gevolg veroorzaken verklaren verklaring toeschrijven "
-        "komen door dankzij daardoor hierdoor waardoor"
+        "dankzij daardoor hierdoor waardoor"
     ),
     "deviation": _words(
         "voordeel nadeel voordelig nadelig overschrijding onderschrijding afwijking afwijken "
@@ -70,8 +73,27 @@ VOCABULARY: dict[str, frozenset[str]] = {
     ),
     "plan": _words("gaan zullen willen zullen voornemen plannen streven beogen"),
     "subject_we": _words("wij we college gemeente"),
+    "document": _words(
+        "paragraaf hoofdstuk bijlage leeswijzer hieronder onderstaand tabel overzicht "
+        "rapportage brief nota beleidskader kader verordening beleidsplan"
+    ),
 }
 _GROUP_OF = {word: group for group, words in VOCABULARY.items() for word in words}
+# Dutch writes compounds as one word ("hoofddoel", "jeugdhulpbudget"): the last part names it.
+_MIN_COMPOUND_PART = 4
+
+
+def _group(lemma: str) -> str | None:
+    found = _GROUP_OF.get(lemma)
+    if found is not None or len(lemma) <= _MIN_COMPOUND_PART + 2:
+        return found
+    for start in range(2, len(lemma) - _MIN_COMPOUND_PART + 1):
+        found = _GROUP_OF.get(lemma[start:])
+        if found is not None:
+            return found
+    return None
+
+
 _FUTURE = _words("gaan gaat zullen zal zult")
 _PERFECT_AUX = _words("is zijn heeft hebben werd werden was waren wordt worden")
 _MODAL = _words("kunnen kan moeten moet mogen mag")
@@ -137,7 +159,7 @@ def _text_features(text: str) -> tuple[tuple[str, float], ...]:
     feats: Features = {}
     for lemma in lemma_list:
         feats[f"w:{lemma}"] = 1.0
-        group = _GROUP_OF.get(lemma)
+        group = _group(lemma)
         if group is not None:
             feats[f"grp:{group}"] = 1.0
     for a, b in pairwise(lemma_list):
@@ -147,7 +169,7 @@ def _text_features(text: str) -> tuple[tuple[str, float], ...]:
     grammar = _grammar([_fold(t) for t in tokens], lemma_list)
     for name in grammar:
         feats[f"gram:{name}"] = 1.0
-    if "subject_we" in {_GROUP_OF.get(lemma) for lemma in lemma_list}:
+    if any(_GROUP_OF.get(lemma) == "subject_we" for lemma in lemma_list):
         # "Wij hebben ... ingezet" reports a measure; "wij zetten ... in" announces one.
         past = "perfect" in grammar or "preterite" in grammar
         feats["we_did" if past else "we_do"] = 1.0
@@ -159,6 +181,11 @@ def _text_features(text: str) -> tuple[tuple[str, float], ...]:
         feats["number"] = 1.0
     if "<year>" in lemma_list:
         feats["year"] = 1.0
+    if _YEAR_RANGE.search(text):
+        feats["year_range"] = 1.0
+    words = [t for t in text.split() if t[:1].isalpha()]
+    if len(words) > 1 and sum(w[0].isupper() for w in words) > _TITLE_SHARE * len(words):
+        feats["title_case"] = 1.0
     if text.rstrip().endswith(":"):
         feats["colon_end"] = 1.0
     if text.rstrip().endswith(";"):
@@ -236,5 +263,7 @@ def unit_features(
                 feats[f"intro:{name}"] = value
         intro_cue = inline_context(intro)
         if intro_cue is not None:
+            # "Wat gaan we doen? Wij ... de volgende:" heads the list it introduces.
             feats[f"intro:inline:{intro_cue}"] = 1.0
+            feats[f"near_cue:{intro_cue}"] = 1.0
     return feats

@@ -80,7 +80,8 @@ def _describe(name: str, candidate: Candidate) -> str | None:
         if position.deviation and value == "toelichting":
             return f"heading names a deviation: '{position.heading}'"
         if position.cue is None:
-            return f"follows a '{position.after_cue}' heading"
+            after = position.after_cue
+            return f"follows a '{after}' heading" if after is not None else None
     described = {
         "near_cue": f"heading '{position.cue_heading}'",
         "cue": f"heading '{position.cue_heading}'",
@@ -139,7 +140,10 @@ def label_all(candidates: list[Candidate], model: LabelModel) -> list[Paragraph]
 
 
 def text_table_columns(table: Table) -> list[Context | None] | None:
-    """Per column, the label its header names, when the table is an activity/result table."""
+    """Per column, the label its header names, when the table is an activity/result table.
+
+    In such a table a column that names none of the labels (planning, status, budget, target
+    value) holds data about the row rather than text of its own: it reads as overig."""
     if not table.rows:
         return None
     width = max(len(r) for r in table.rows)
@@ -152,7 +156,7 @@ def text_table_columns(table: Table) -> list[Context | None] | None:
                 contexts[index] = found
     distinct = {c for c in contexts if c is not None}
     if len(distinct) >= 2:
-        return contexts
+        return [c if c is not None else "overig" for c in contexts]
     return None
 
 
