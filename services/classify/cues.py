@@ -28,6 +28,7 @@ BBV_QUESTIONS: list[tuple[re.Pattern[str], Context]] = [
     (re.compile(rf"^wat (?:willen|wilden|wilde|wil) {_WE}\b.*\bbereiken"), "resultaat"),
     (re.compile(rf"^wat (?:hebben|hadden|heeft|had) {_WE}\b.*\bbereikt"), "resultaat"),
     (re.compile(r"^wat (?:is|werd|wordt) (?:er )?bereikt"), "resultaat"),
+    (re.compile(rf"^wat (?:bereiken|bereikten|bereikt) {_WE}\b"), "resultaat"),
     (re.compile(rf"^wat (?:gaan|gaat|gingen|ging|zullen|zal) {_WE}\b.*\bdoen"), "activiteit"),
     (re.compile(rf"^wat (?:doen|deden|doet|deed) {_WE}\b"), "activiteit"),
     (re.compile(rf"^wat (?:hebben|hadden|heeft|had) {_WE}\b.*\bgedaan"), "activiteit"),
@@ -93,6 +94,12 @@ SECTION_CUES: list[tuple[re.Pattern[str], Context, bool]] = [
         re.compile(
             r"^(?:activiteiten|prestaties|uitgevoerde activiteiten|geplande activiteiten)\b"
         ),
+        "activiteit",
+        True,
+    ),
+    # What happens next ("Vervolg", "Vervolgstappen", "Hoe verder?") lists planned measures.
+    (
+        re.compile(r"^(?:vervolg(?:stappen)?|volgende stappen|hoe (?:nu )?verder)\b"),
         "activiteit",
         True,
     ),
