@@ -92,7 +92,7 @@ def _describe(name: str, candidate: Candidate) -> str | None:
         "inline": f"opens with '{candidate.text.split(':')[0].split('?')[0][:40]}'",
         "intro": "the sentence introducing the list",
         "heading_deviation": f"heading names a deviation: '{position.heading}'",
-        "grp": f"{value.replace('_', ' ')} vocabulary",
+        "grp": "'wij' as subject" if value == "subject_we" else f"{value} vocabulary",
         "gram": value.replace("_", " "),
         "we_did": "'we' with a past tense",
         "we_do": "'we' with a present or future tense",

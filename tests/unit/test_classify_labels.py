@@ -83,9 +83,10 @@ def _paragraphs(builder: DocBuilder) -> dict[str, Paragraph]:
 
 
 MEASURE = (
-    "Wij breiden het aantal schuldhulpmaatjes uit en starten in 2025 een pilot "
-    "vroegsignalering met de woningcorporaties."
+    "Wij zetten in 2025 extra schuldhulpmaatjes in en organiseren samen met de "
+    "woningcorporaties een pilot vroegsignalering."
 )
+MEASURE_ITEM = "Uitbreiden van de inzet van schuldhulpmaatjes en starten van een pilot."
 CAUSE = (
     "De lasten zijn € 250.000 hoger dan begroot doordat meer inwoners een beroep deden op de "
     "bijzondere bijstand (nadeel)."
@@ -93,8 +94,12 @@ CAUSE = (
 
 
 def test_a_clear_measure_is_an_activity_under_a_neutral_heading() -> None:
-    builder = DocBuilder().heading("Ontwikkelingen", size=12).text(MEASURE)
-    assert _paragraphs(builder)[MEASURE].label == "activiteit"
+    builder = DocBuilder().heading("Armoedebestrijding", size=12).text(MEASURE)
+    builder.text("Daarnaast:").text(MEASURE_ITEM, kind="list_item")
+    paragraphs = _paragraphs(builder)
+    assert paragraphs[MEASURE].label == "activiteit"
+    assert paragraphs[MEASURE_ITEM].label == "activiteit"
+    assert "measure vocabulary" in paragraphs[MEASURE].evidence
 
 
 def test_an_explained_deviation_is_toelichting_without_any_heading() -> None:
