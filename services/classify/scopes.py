@@ -94,22 +94,17 @@ class HeadingScopes:
         if not self.stack:
             return Position(index=index)
         inner = self.stack[-1]
-        for depth, scope in enumerate(reversed(self.stack)):
-            if scope.cue is not None:
-                return Position(
-                    heading=inner.heading,
-                    section=inner.heading,
-                    cue=scope.cue,
-                    cue_heading=scope.heading,
-                    cue_tense=scope.tense,
-                    cue_depth=depth,
-                    after_cue=inner.after_cue,
-                    deviation=inner.deviation,
-                    index=index,
-                )
+        depth, cue_scope = next(
+            ((d, scope) for d, scope in enumerate(reversed(self.stack)) if scope.cue is not None),
+            (0, None),
+        )
         return Position(
             heading=inner.heading,
             section=inner.heading,
+            cue=cue_scope.cue if cue_scope else None,
+            cue_heading=cue_scope.heading if cue_scope else "",
+            cue_tense=cue_scope.tense if cue_scope else "",
+            cue_depth=depth,
             after_cue=inner.after_cue,
             deviation=inner.deviation,
             index=index,
