@@ -179,6 +179,51 @@ def inline_context(text: str) -> Context | None:
     return question_context(question.group(1)) if question else None
 
 
+# The sentence that introduces a list says what the items are: causes ("Dit kwam doordat:"),
+# the make-up of a deviation ("Het nadeel is als volgt opgebouwd:"), results ("leidde tot de
+# volgende resultaten:"), measures ("heeft de gemeente de volgende maatregelen genomen:") or the
+# framework a report works within ("gelden de volgende uitgangspunten:").
+LIST_INTRO_CUES: list[tuple[re.Pattern[str], Context]] = [
+    (
+        re.compile(
+            r"\b(?:doordat|omdat|oorzaak|oorzaken|verklaring|verklaard|als volgt opgebouwd"
+            r"|bestaat uit|komt door|kwam door)\b[^:]*:$"
+        ),
+        "toelichting",
+    ),
+    (
+        re.compile(r"\b(?:uitgangspunten|kaders|beleidskaders|stellen uw raad voor)\b[^:]*:$"),
+        "overig",
+    ),
+    (
+        re.compile(
+            r"\b(?:resultaten|bereikt|behaald|bereiken dat|doelen|doelstellingen|hoofddoelen)"
+            r"\b[^:]*:$"
+        ),
+        "resultaat",
+    ),
+    (
+        re.compile(
+            rf"\b(?:maatregelen|stappen|activiteiten|acties|inzet|zetten {_WE} in op"
+            rf"|(?:heeft|hebben) {_WE}(?: in \d{{4}})?)\b[^:]*:$"
+        ),
+        "activiteit",
+    ),
+]
+
+
+def list_intro_context(text: str) -> Context | None:
+    """What the items of a list are, as the sentence introducing them says."""
+    norm = normalise(text)
+    if not norm.endswith(":"):
+        return None
+    last = norm.rsplit(". ", 1)[-1]
+    for pattern, context in LIST_INTRO_CUES:
+        if pattern.search(last):
+            return context
+    return None
+
+
 COLUMN_CUES: list[tuple[re.Pattern[str], Context]] = [
     (
         re.compile(r"toelichting|stand van zaken|voortgang|realisatie|verantwoording|opmerking"),

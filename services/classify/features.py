@@ -18,7 +18,7 @@ from itertools import pairwise
 
 import simplemma
 
-from services.classify.cues import Context, inline_context, normalise
+from services.classify.cues import Context, inline_context, list_intro_context, normalise
 from services.classify.scopes import Position
 
 __all__ = ["heading_features", "lemmas", "text_features", "unit_features"]
@@ -240,9 +240,10 @@ def unit_features(
     """Everything the label model knows of one unit before it sees its neighbours' labels."""
     feats = text_features(text)
     inline = inline_context(text)
-    if column is None and inline is None:
+    listed = list_intro_context(intro) if intro else None
+    if column is None and inline is None and listed is None:
         feats.update(heading_features(position))
-    else:
+    elif column is not None:
         # A cell's nearest heading is its column header: the heading above the table names
         # the table, not the column.
         feats[f"col:{column}"] = 1.0
@@ -257,6 +258,11 @@ def unit_features(
     if column_header:
         for word in _heading_words(normalise(column_header)):
             feats[f"colw:{word}"] = 1.0
+    if listed is not None:
+        # A list item's nearest heading is the sentence that introduces its list.
+        feats[f"list_of:{listed}"] = 1.0
+        feats[f"cue:{listed}"] = 1.0
+        feats[f"near_cue:{listed}"] = 1.0
     if intro:
         for name, value in _text_features(intro):
             if name.startswith(("w:", "grp:", "gram:")):

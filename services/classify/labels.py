@@ -75,6 +75,8 @@ def _describe(name: str, candidate: Candidate) -> str | None:
     if source in ("near_cue", "cue"):
         if candidate.column is not None:
             return f"column '{candidate.column_header}'"
+        if candidate.intro is not None and position.cue != value:
+            return "the sentence introducing the list"
         if inline_context(candidate.text) is not None:
             return f"opens with '{candidate.text.split(':')[0].split('?')[0][:40]}'"
         if position.deviation and value == "toelichting":
@@ -91,6 +93,7 @@ def _describe(name: str, candidate: Candidate) -> str | None:
         "colw": f"column '{candidate.column_header}'",
         "inline": f"opens with '{candidate.text.split(':')[0].split('?')[0][:40]}'",
         "intro": "the sentence introducing the list",
+        "list_of": f"a list of {value} (its introduction)",
         "heading_deviation": f"heading names a deviation: '{position.heading}'",
         "grp": "'wij' as subject" if value == "subject_we" else f"{value} vocabulary",
         "gram": value.replace("_", " "),

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from services.classify.core import classify
-from services.classify.cues import heading_context, inline_context, question_tense
+from services.classify.cues import (
+    heading_context,
+    inline_context,
+    list_intro_context,
+    question_tense,
+)
 from services.classify.model import load_model
 from services.classify.scopes import HeadingScopes, Position
 from services.classify.sections import Heading
@@ -121,6 +126,43 @@ def test_the_heading_weighs_on_neutral_text_and_its_scope_ends() -> None:
     assert "Wat hebben we bereikt?" in paragraphs[text].evidence
     after = paragraphs["De gemeente werkt samen met de voedselbank."]
     assert "Wat hebben we bereikt?" not in after.evidence
+
+
+def test_a_list_of_causes_is_toelichting_under_an_activity_question() -> None:
+    causes = [
+        "de energietoeslag de acute geldzorgen van veel huishoudens verlichtte;",
+        "inwoners vaker zelf een betalingsregeling troffen.",
+    ]
+    builder = (
+        DocBuilder()
+        .heading("Wat hebben we daarvoor gedaan?", size=12)
+        .text(
+            "Het aantal aanmeldingen voor schuldhulp bleef achter bij de raming. Dit kwam doordat:"
+        )
+    )
+    for cause in causes:
+        builder.text(cause, kind="list_item")
+    paragraphs = _paragraphs(builder)
+    for cause in causes:
+        assert paragraphs[cause].label == "toelichting"
+        assert "introducing the list" in paragraphs[cause].evidence
+
+
+@pytest.mark.parametrize(
+    ("intro", "context"),
+    [
+        ("Dit kwam doordat:", "toelichting"),
+        ("Het nadeel is als volgt opgebouwd:", "toelichting"),
+        ("De inzet leidde in 2022 tot de volgende resultaten:", "resultaat"),
+        ("Verder heeft de gemeente in 2022:", "activiteit"),
+        ("In de komende maanden zetten wij de volgende stappen:", "activiteit"),
+        ("Voor de ramingen gelden de volgende uitgangspunten:", "overig"),
+        ("Per onderdeel waren de belangrijkste ontwikkelingen:", None),
+        ("Dit kwam doordat de vraag steeg.", None),
+    ],
+)
+def test_list_introductions_say_what_the_items_are(intro: str, context: str | None) -> None:
+    assert list_intro_context(intro) == context
 
 
 def test_table_cells_take_their_column() -> None:
