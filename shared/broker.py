@@ -31,11 +31,12 @@ from pydantic import BaseModel, ValidationError
 
 from shared import metrics, topics
 from shared.circuit import DeadLetterBreaker
-from shared.errors import PermanentError
+from shared.errors import PermanentError, RetriesExhausted
 from shared.events import ClaimCheck, DeadLetter, Event
 from shared.headers import CLAIM_CHECK_HEADER, cloudevent_headers
 from shared.logs import current_document
 from shared.objectstore import ObjectStore, aget, aput, open_store
+from shared.retries import Position, RetryBudget
 from shared.settings import CommonSettings
 from shared.tracing import tracer_provider
 
@@ -75,7 +76,7 @@ def _header(msg: StreamMessage[Any], name: str) -> str | None:
     return value.decode() if isinstance(value, bytes) else value
 
 
-def _record_position(msg: StreamMessage[Any]) -> tuple[str, int, int]:
+def _record_position(msg: StreamMessage[Any]) -> Position:
     raw = msg.raw_message
     return (getattr(raw, "topic", ""), getattr(raw, "partition", -1), getattr(raw, "offset", -1))
 
@@ -107,7 +108,8 @@ class Transport:
         self.settings = settings
         self.service = service
         self.store: ObjectStore = open_store(settings.object_store_url, settings.s3_endpoint_url)
-        self.attempts: dict[tuple[str, int, int], int] = {}
+        self.attempts: dict[Position, int] = {}
+        self.retries = RetryBudget(settings.retry_max_attempts, settings.retry_max_seconds)
         self.publishers: dict[str, Any] = {}
         self.subscriptions: list[tuple[Any, str]] = []
         self.breakers: dict[str, DeadLetterBreaker] = {}
@@ -190,7 +192,7 @@ class Transport:
     async def dead_letter(
         self,
         *,
-        body: bytes,
+        body: bytes | None,
         exc: BaseException,
         origin: str,
         document_id: str | None,
@@ -200,17 +202,20 @@ class Transport:
         """Park an input that can never succeed, keeping its bytes so it can be replayed.
 
         The id is derived from where the input came from, so a redelivered message that fails
-        again produces the same dead letter rather than a second one.
+        again produces the same dead letter rather than a second one. An input refused without
+        being read (`body` None) has no bytes to keep. A message that ran out of retries is
+        named by the error it failed with last.
         """
         letter_id = hashlib.sha256(f"{self.service}:{origin}:{position}".encode()).hexdigest()[:32]
-        payload = await aput(self.store, f"dlq/{letter_id}.bin", body)
+        payload = None if body is None else await aput(self.store, f"dlq/{letter_id}.bin", body)
         reason = exc.reason if isinstance(exc, PermanentError) else "invalid_event"
+        cause = exc.last_error if isinstance(exc, RetriesExhausted) else exc
         letter = DeadLetter(
             dead_letter_id=letter_id,
             document_id=document_id,
             stage=self.service,
             topic=origin,
-            error_type=type(exc).__name__,
+            error_type=type(cause).__name__,
             reason=reason,
             message=str(exc)[:2000],
             payload=payload,
@@ -240,8 +245,10 @@ class DeadLetterMiddleware(TransportMiddleware):
     """Permanent failures go to the DLQ and are acknowledged; transient ones are retried.
 
     A transient failure is re-raised after a backoff so that NACK_ON_ERROR seeks back and the
-    same message is delivered again: nothing is lost and nothing is skipped. While the DLQ
-    circuit breaker is open, permanent failures are handed back the same way.
+    same message is delivered again: nothing is lost and nothing is skipped. Once the message
+    has used up its retry budget it goes to the DLQ as `retries_exhausted`, so its partition
+    moves on. While the DLQ circuit breaker is open, messages are handed back the same way,
+    outside the budget: holding them back is the breaker's purpose.
     """
 
     async def consume_scope(
@@ -257,22 +264,44 @@ class DeadLetterMiddleware(TransportMiddleware):
             try:
                 result = await call_next(msg)
             except PERMANENT as exc:
-                if breaker.half_open:
-                    breaker.trip()
-                    await self.hand_back(position, exc)
-                await self.dead_letter(msg, exc, position)
-                breaker.record(dead_lettered=True)
+                await self.park(msg, exc, position, breaker)
                 return None
             except Exception as exc:
-                await self.hand_back(position, exc)
+                retries = self.transport.retries
+                failures = retries.fail(position)
+                if not retries.exhausted(failures):
+                    await self.hand_back(position, exc)
+                exhausted = RetriesExhausted(
+                    exc, attempts=failures.attempts, seconds=retries.elapsed(failures)
+                )
+                await self.park(msg, exhausted, position, breaker)
+                return None
             breaker.record(dead_lettered=False)
-            self.transport.attempts.pop(position, None)
+            self.forget(position)
             log.info("handled %s in %.3f s", position[0], time.perf_counter() - started)
             return result
         finally:
             current_document.reset(token)
 
-    async def hand_back(self, position: tuple[str, int, int], exc: BaseException) -> NoReturn:
+    def forget(self, position: Position) -> None:
+        self.transport.attempts.pop(position, None)
+        self.transport.retries.forget(position)
+
+    async def park(
+        self,
+        msg: StreamMessage[Any],
+        exc: BaseException,
+        position: Position,
+        breaker: DeadLetterBreaker,
+    ) -> None:
+        """Dead-letter the message, unless it is the breaker's trial and failed again."""
+        if breaker.half_open:
+            breaker.trip()
+            await self.hand_back(position, exc)
+        await self.dead_letter(msg, exc, position)
+        breaker.record(dead_lettered=True)
+
+    async def hand_back(self, position: Position, exc: BaseException) -> NoReturn:
         attempt = self.transport.attempts.get(position, 0)
         self.transport.attempts[position] = attempt + 1
         metrics.TRANSIENT_RETRIES.labels(stage=self.transport.service).inc()
@@ -283,7 +312,7 @@ class DeadLetterMiddleware(TransportMiddleware):
         raise exc
 
     async def dead_letter(
-        self, msg: StreamMessage[Any], exc: BaseException, position: tuple[str, int, int]
+        self, msg: StreamMessage[Any], exc: BaseException, position: Position
     ) -> None:
         key = getattr(msg.raw_message, "key", None)
         await self.transport.dead_letter(
@@ -297,7 +326,7 @@ class DeadLetterMiddleware(TransportMiddleware):
             },
             position=f"{position[1]}:{position[2]}",
         )
-        self.transport.attempts.pop(position, None)
+        self.forget(position)
 
 
 class ClaimCheckMiddleware(TransportMiddleware):

@@ -44,6 +44,17 @@ class CommonSettings(BaseSettings):
     otlp_endpoint: str | None = Field(
         default=None, description="OTLP/HTTP traces endpoint; tracing export is off when unset"
     )
+    retry_max_attempts: int = Field(
+        default=30,
+        ge=1,
+        description="deliveries of a message failing transiently before it goes to the DLQ",
+    )
+    retry_max_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="longest a message is retried after its first transient failure; outlasts "
+        "a database fail-over or broker restart, not an outage someone must fix",
+    )
 
 
 class MongoSettings(BaseSettings):

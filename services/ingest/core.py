@@ -54,14 +54,19 @@ def pdf_offset(data: bytes) -> int:
     return data.find(PDF_MAGIC, 0, 1024)
 
 
+def check_size(size: int, max_bytes: int) -> None:
+    """Refuses an upload over the limit; ingest calls it on the file's metadata before reading."""
+    if size > max_bytes:
+        raise UploadRejected(
+            f"file of {size} bytes exceeds the upload limit of {max_bytes} bytes",
+            reason="too_large",
+        )
+
+
 def validate_upload(data: bytes, max_bytes: int) -> AcceptedUpload:
     if not data:
         raise UploadRejected("empty file: 0 bytes", reason="empty")
-    if len(data) > max_bytes:
-        raise UploadRejected(
-            f"file of {len(data)} bytes exceeds the upload limit of {max_bytes} bytes",
-            reason="too_large",
-        )
+    check_size(len(data), max_bytes)
     if pdf_offset(data) < 0:
         raise UploadRejected(
             f"not a PDF: no %PDF header; looks like {detect_type(data)}", reason="not_pdf"

@@ -4,18 +4,22 @@ The document id is the SHA-256 of the bytes, so the same file dropped twice, und
 is recognised from its MongoDB record and not processed again. A record that never reached a
 final status is re-emitted by reconciliation, which is how a document survives a broker that
 lost its data.
+
+An upload is checked from its metadata (size, and that it is a plain file) before it is read;
+one refused then has no content hash, and its record is keyed by `unread_id` instead.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 
-from services.ingest.core import UploadRejected, document_id, validate_upload
+from services.ingest.core import UploadRejected, check_size, document_id, validate_upload
 from services.ingest.sources import Source, Upload
 from shared import metrics, topics
 from shared.broker import Transport
@@ -28,14 +32,27 @@ from shared.version import PIPELINE_VERSION
 log = logging.getLogger("pcflow.ingest")
 
 
-def upload_fields(upload: Upload, data: bytes, now: datetime) -> dict[str, Any]:
+def upload_fields(upload: Upload, size: int | None, now: datetime) -> dict[str, Any]:
     return {
         "filename": upload.name,
         "source": upload.uri,
-        "size": len(data),
+        "size": size,
         "pipeline_version": PIPELINE_VERSION,
         "uploaded_at": now,
     }
+
+
+def unread_id(upload: Upload) -> str:
+    """The record id of an upload refused before it was read, so without a content hash.
+
+    Derived from where the upload is and its fingerprint: the same refusal is recorded once,
+    and a file replaced under the same name is looked at again.
+    """
+    return hashlib.sha256(f"unread:{upload.uri}:{upload.fingerprint}".encode()).hexdigest()
+
+
+def record_id(upload: Upload, content: bytes | UploadRejected) -> str:
+    return document_id(content) if isinstance(content, bytes) else unread_id(upload)
 
 
 class Ingestor:
@@ -63,9 +80,19 @@ class Ingestor:
             self.seen[upload.uri] = upload.fingerprint
         return emitted
 
+    def read(self, upload: Upload) -> bytes | UploadRejected:
+        """The upload's bytes, or why it was refused; an oversized file is never read whole."""
+        try:
+            check_size(self.source.size(upload), self.max_upload_bytes)
+            data = self.source.read(upload, self.max_upload_bytes)
+            check_size(len(data), self.max_upload_bytes)
+        except UploadRejected as exc:
+            return exc
+        return data
+
     async def ingest(self, upload: Upload, *, force: bool = False) -> bool:
-        data = await asyncio.to_thread(self.source.read, upload)
-        doc_id = document_id(data)
+        content = await asyncio.to_thread(self.read, upload)
+        doc_id = record_id(upload, content)
         token = current_document.set(doc_id)
         try:
             existing = await self.collection.find_one({"document_id": doc_id})
@@ -77,12 +104,15 @@ class Ingestor:
                 metrics.UPLOADS.labels(result="duplicate").inc()
                 log.info("already known (%s): %s", existing.get("status"), upload.name)
                 return False
-            try:
-                accepted = validate_upload(data, self.max_upload_bytes)
-            except UploadRejected as exc:
-                await self.reject(upload, doc_id, data, exc)
+            if isinstance(content, UploadRejected):
+                await self.reject(upload, doc_id, None, content)
                 return False
-            await self.emit(upload, accepted.document_id, data)
+            try:
+                accepted = validate_upload(content, self.max_upload_bytes)
+            except UploadRejected as exc:
+                await self.reject(upload, doc_id, content, exc)
+                return False
+            await self.emit(upload, accepted.document_id, content)
             return True
         finally:
             current_document.reset(token)
@@ -105,12 +135,15 @@ class Ingestor:
             doc_id,
             "uploaded",
             now,
-            fields=upload_fields(upload, data, now),
+            fields=upload_fields(upload, len(data), now),
         )
         metrics.UPLOADS.labels(result="accepted").inc()
         log.info("accepted %s (%d bytes)", upload.name, len(data))
 
-    async def reject(self, upload: Upload, doc_id: str, data: bytes, exc: UploadRejected) -> None:
+    async def reject(
+        self, upload: Upload, doc_id: str, data: bytes | None, exc: UploadRejected
+    ) -> None:
+        """Dead-letter and record a refused upload; `data` is None when it was never read."""
         now = utcnow()
         await self.transport.dead_letter(
             body=data, exc=exc, origin=upload.uri, document_id=doc_id, position=doc_id
@@ -121,7 +154,7 @@ class Ingestor:
             "failed",
             now,
             fields={
-                **upload_fields(upload, data, now),
+                **upload_fields(upload, None if data is None else len(data), now),
                 "error_type": type(exc).__name__,
                 "failed_stage": "ingest",
             },
@@ -135,8 +168,7 @@ class Ingestor:
         cutoff = datetime.now(UTC) - stale_after
         reemitted = []
         for upload in await asyncio.to_thread(self.source.list):
-            data = await asyncio.to_thread(self.source.read, upload)
-            doc_id = document_id(data)
+            doc_id = record_id(upload, await asyncio.to_thread(self.read, upload))
             record = await self.collection.find_one({"document_id": doc_id})
             if record is not None and record.get("status") in FINAL:
                 continue

@@ -13,15 +13,25 @@ from shared import topics
 from shared.broker import Transport
 from shared.errors import PermanentError
 from shared.events import ClaimCheck, DeadLetter, DocumentUploaded, ObjectRef
-from shared.headers import CLAIM_CHECK_HEADER
+from shared.headers import CLAIM_CHECK_HEADER, cloudevent_headers
+from shared.objectstore import aget
 from shared.settings import CommonSettings
 
 DOC_ID = "b" * 64
 
 
-def make_transport(tmp_path: Path, threshold: int = 1024 * 1024) -> Transport:
+def make_transport(
+    tmp_path: Path,
+    threshold: int = 1024 * 1024,
+    *,
+    max_attempts: int = 30,
+    max_seconds: float = 300.0,
+) -> Transport:
     settings = CommonSettings(
-        object_store_url=(tmp_path / "objects").as_uri(), claim_check_threshold_bytes=threshold
+        object_store_url=(tmp_path / "objects").as_uri(),
+        claim_check_threshold_bytes=threshold,
+        retry_max_attempts=max_attempts,
+        retry_max_seconds=max_seconds,
     )
     return Transport(settings, "test")
 
@@ -148,3 +158,216 @@ async def test_a_dlq_spike_opens_the_breaker_and_messages_are_handed_back(
         with pytest.raises(Exception, match="circuit breaker is open"):
             await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
     assert len(letters) == window
+
+
+async def test_an_event_naming_a_host_file_goes_to_the_dlq_unread(tmp_path: Path) -> None:
+    transport = make_transport(tmp_path)
+    letters: list[DeadLetter] = []
+    read: list[bytes] = []
+
+    @transport.subscriber(topics.UPLOADED, group="g")
+    async def handle(event: DocumentUploaded) -> None:
+        read.append(await aget(transport.store, event.pdf))
+
+    @transport.broker.subscriber(topics.DLQ)
+    async def dlq(letter: DeadLetter) -> None:
+        letters.append(letter)
+
+    hostile = uploaded().model_copy(
+        update={"pdf": ObjectRef(url="file:///etc/passwd", size=Path("/etc/passwd").stat().st_size)}
+    )
+    async with TestKafkaBroker(transport.broker):
+        await transport.publish(topics.UPLOADED, hostile, subject=DOC_ID)
+
+    assert read == []
+    [letter] = letters
+    assert (letter.document_id, letter.reason, letter.error_type) == (
+        DOC_ID,
+        "outside_store",
+        "OutsideStore",
+    )
+    assert "/etc/passwd" in letter.message
+
+
+async def test_a_claim_check_naming_a_host_file_goes_to_the_dlq(tmp_path: Path) -> None:
+    transport = make_transport(tmp_path)
+    letters: list[DeadLetter] = []
+    handled: list[DocumentUploaded] = []
+
+    @transport.subscriber(topics.UPLOADED, group="g")
+    async def handle(event: DocumentUploaded) -> None:
+        handled.append(event)
+
+    @transport.broker.subscriber(topics.DLQ)
+    async def dlq(letter: DeadLetter) -> None:
+        letters.append(letter)
+
+    claim = ClaimCheck(claim_check=ObjectRef(url="file:///etc/passwd", size=1))
+    headers = cloudevent_headers(
+        topic=topics.UPLOADED, source="test", subject=DOC_ID, time=datetime.now(UTC)
+    )
+    async with TestKafkaBroker(transport.broker) as broker:
+        await broker.publish(
+            claim.model_dump_json().encode(),
+            topics.UPLOADED,
+            key=DOC_ID.encode(),
+            headers={**headers, CLAIM_CHECK_HEADER: "1"},
+        )
+
+    assert handled == []
+    assert [(letter.document_id, letter.reason) for letter in letters] == [
+        (DOC_ID, "outside_store")
+    ]
+
+
+async def test_a_tampered_claim_goes_to_the_dlq(tmp_path: Path) -> None:
+    transport = make_transport(tmp_path, threshold=200)
+    letters: list[DeadLetter] = []
+    handled: list[DocumentUploaded] = []
+
+    @transport.subscriber(topics.UPLOADED, group="g")
+    async def handle(event: DocumentUploaded) -> None:
+        handled.append(event)
+
+    @transport.broker.subscriber(topics.DLQ)
+    async def dlq(letter: DeadLetter) -> None:
+        letters.append(letter)
+
+    original = uploaded(filename="x" * 1000 + ".pdf")
+    ref = transport.store.put("claims/tampered.json", original.model_dump_json().encode())
+    forged = uploaded(filename="y" * 1000 + ".pdf").model_dump_json().encode()
+    Path(ref.url.removeprefix("file://")).write_bytes(forged)
+    headers = cloudevent_headers(
+        topic=topics.UPLOADED, source="test", subject=DOC_ID, time=datetime.now(UTC)
+    )
+    async with TestKafkaBroker(transport.broker) as broker:
+        await broker.publish(
+            ClaimCheck(claim_check=ref).model_dump_json().encode(),
+            topics.UPLOADED,
+            key=DOC_ID.encode(),
+            headers={**headers, CLAIM_CHECK_HEADER: "1"},
+        )
+
+    assert handled == []
+    assert [letter.reason for letter in letters] == ["object_mismatch"]
+
+
+async def test_a_message_failing_transiently_ends_in_the_dlq_after_its_attempts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("shared.broker.backoff_seconds", lambda attempt: 0.0)
+    transport = make_transport(tmp_path, max_attempts=3)
+    letters: list[DeadLetter] = []
+    deliveries: list[str] = []
+
+    @transport.subscriber(topics.UPLOADED, group="g")
+    async def handle(event: DocumentUploaded) -> None:
+        deliveries.append(event.document_id)
+        raise ConnectionError("database unreachable")
+
+    @transport.broker.subscriber(topics.DLQ)
+    async def dlq(letter: DeadLetter) -> None:
+        letters.append(letter)
+
+    # The in-memory broker does not redeliver; publishing again at the same offset does.
+    async with TestKafkaBroker(transport.broker):
+        for _ in range(2):
+            with pytest.raises(ConnectionError):
+                await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
+        assert letters == []
+        await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
+
+    assert len(deliveries) == 3
+    [letter] = letters
+    assert (letter.document_id, letter.reason, letter.error_type) == (
+        DOC_ID,
+        "retries_exhausted",
+        "ConnectionError",
+    )
+    assert "after 3 attempts" in letter.message
+    assert "database unreachable" in letter.message
+    assert letter.payload is not None
+    kept = DocumentUploaded.model_validate_json(transport.store.get(letter.payload))
+    assert kept.document_id == DOC_ID
+    assert transport.retries.failures == {}
+    assert transport.attempts == {}
+
+
+async def test_a_message_failing_transiently_ends_in_the_dlq_after_its_seconds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("shared.broker.backoff_seconds", lambda attempt: 0.0)
+    transport = make_transport(tmp_path, max_seconds=60.0)
+    now = [1000.0]
+    transport.retries.clock = lambda: now[0]
+    letters: list[DeadLetter] = []
+
+    @transport.subscriber(topics.UPLOADED, group="g")
+    async def handle(event: DocumentUploaded) -> None:
+        raise FileNotFoundError("documents/x.pdf")
+
+    @transport.broker.subscriber(topics.DLQ)
+    async def dlq(letter: DeadLetter) -> None:
+        letters.append(letter)
+
+    async with TestKafkaBroker(transport.broker):
+        with pytest.raises(FileNotFoundError):
+            await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
+        now[0] += 59.0
+        with pytest.raises(FileNotFoundError):
+            await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
+        now[0] += 1.0
+        await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
+
+    assert [(letter.reason, letter.error_type) for letter in letters] == [
+        ("retries_exhausted", "FileNotFoundError")
+    ]
+
+
+async def test_a_success_between_failures_restores_the_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("shared.broker.backoff_seconds", lambda attempt: 0.0)
+    transport = make_transport(tmp_path, max_attempts=2)
+    outcomes = iter([ConnectionError("down"), None, ConnectionError("down"), None])
+    letters: list[DeadLetter] = []
+
+    @transport.subscriber(topics.UPLOADED, group="g")
+    async def handle(event: DocumentUploaded) -> None:
+        failure = next(outcomes)
+        if failure is not None:
+            raise failure
+
+    @transport.broker.subscriber(topics.DLQ)
+    async def dlq(letter: DeadLetter) -> None:
+        letters.append(letter)
+
+    async with TestKafkaBroker(transport.broker):
+        for _ in range(2):
+            with pytest.raises(ConnectionError):
+                await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
+            await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
+    assert letters == []
+
+
+async def test_messages_held_back_by_the_breaker_do_not_use_up_their_retries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("shared.broker.backoff_seconds", lambda attempt: 0.0)
+    transport = make_transport(tmp_path, max_attempts=2)
+    letters: list[DeadLetter] = []
+
+    @transport.subscriber(topics.UPLOADED, group="g")
+    async def handle(event: DocumentUploaded) -> None:
+        pass
+
+    @transport.broker.subscriber(topics.DLQ)
+    async def dlq(letter: DeadLetter) -> None:
+        letters.append(letter)
+
+    transport.breaker(topics.UPLOADED).trip()
+    async with TestKafkaBroker(transport.broker):
+        for _ in range(5):
+            with pytest.raises(Exception, match="circuit breaker is open"):
+                await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
+    assert letters == []
