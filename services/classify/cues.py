@@ -97,12 +97,6 @@ SECTION_CUES: list[tuple[re.Pattern[str], Context, bool]] = [
         "activiteit",
         True,
     ),
-    # What happens next ("Vervolg", "Vervolgstappen", "Hoe verder?") lists planned measures.
-    (
-        re.compile(r"^(?:vervolg(?:stappen)?|volgende stappen|hoe (?:nu )?verder)\b"),
-        "activiteit",
-        True,
-    ),
     (
         re.compile(
             r"^(?:financieel overzicht|financiele (?:overzicht|middelen)"

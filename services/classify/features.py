@@ -214,6 +214,10 @@ def heading_features(position: Position) -> Features:
         feats[f"cue:{position.cue}:depth{depth}"] = 1.0
         if position.cue_tense:
             feats[f"cue:{position.cue}:{position.cue_tense}"] = 1.0
+        if position.cue == "kosten" and depth > 0:
+            # A subsection of the cost question ("Wat heeft het gekost?" > "6.3 Inkomen")
+            # explains the figures of one part of the budget.
+            feats["near_cue:toelichting"] = 1.0
     else:
         feats["cue:none"] = 1.0
     if position.after_cue is not None:
