@@ -33,6 +33,11 @@ _PERCENT = re.compile(r"\d\s?%|\bprocent\b")
 _YEAR_RANGE = re.compile(r"\b(?:19|20)\d\d\s?[-–/]\s?(?:19|20)?\d\d\b")
 _TITLE_SHARE = 0.5
 _LIST_BUCKETS = (0, 1, 2, 4)
+# A unit is read up to this many characters: enough for any paragraph's wording, and a
+# hostile text run of megabytes costs no more than a long paragraph.
+MAX_FEATURE_CHARS = 4000
+# No Dutch word is longer; a longer run of letters is noise, not a word to look up.
+MAX_WORD_CHARS = 40
 _LENGTH_BUCKETS = (4, 10, 25, 60)
 
 
@@ -112,8 +117,10 @@ def _lemma(token: str) -> str:
 def lemmas(text: str) -> list[str]:
     """Lemmas of the words, numbers reduced to their shape ("<num>", "<year>")."""
     out: list[str] = []
-    for token in _TOKEN.findall(text.casefold()):
-        if token[0].isdigit():
+    for token in _TOKEN.findall(text[:MAX_FEATURE_CHARS].casefold()):
+        if len(token) > MAX_WORD_CHARS:
+            out.append("<long>")
+        elif token[0].isdigit():
             out.append("<year>" if _YEAR.match(token) else "<num>")
         elif token in ("€", "%"):
             out.append(token)
@@ -152,7 +159,8 @@ def _grammar(tokens: list[str], lemma_list: list[str]) -> list[str]:
 
 
 @lru_cache(maxsize=32768)
-def _text_features(text: str) -> tuple[tuple[str, float], ...]:
+def _text_features(full_text: str) -> tuple[tuple[str, float], ...]:
+    text = full_text[:MAX_FEATURE_CHARS]
     folded = _fold(text)
     tokens = [t for t in _TOKEN.findall(text.casefold())]
     lemma_list = lemmas(text)

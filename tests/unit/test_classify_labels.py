@@ -11,6 +11,7 @@ from services.classify.cues import (
     list_intro_context,
     question_tense,
 )
+from services.classify.features import text_features
 from services.classify.model import load_model
 from services.classify.scopes import HeadingScopes, Position
 from services.classify.sections import Heading
@@ -205,3 +206,9 @@ def test_ocr_specks_are_not_headings() -> None:
     builder.text("Minder mensen in de bijstand.")
     paragraphs = _paragraphs(builder)
     assert paragraphs["Minder mensen in de bijstand."].label == "resultaat"
+
+
+def test_a_text_run_of_megabytes_reads_as_one_long_token() -> None:
+    feats = text_features("x" * 2_000_000)
+    assert feats["w:<long>"] == 1.0
+    assert not any(name.startswith("w:x") for name in feats)
