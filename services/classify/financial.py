@@ -404,6 +404,9 @@ def _named_in_field(value: str, year: int | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(code for named in parts for code in named))
 
 
+FIELD_PREFIX = 20
+
+
 def section_taakvelden(
     texts: list[tuple[str, str]], year: int | None
 ) -> dict[str, tuple[str, ...]]:
@@ -414,8 +417,11 @@ def section_taakvelden(
     """
     found: dict[str, tuple[str, ...]] = {}
     for index, (heading, text) in enumerate(texts):
+        # Most texts are not a field at all: a cheap look at their start spares normalising.
+        if not heading or heading in found or "aakveld" not in text[:FIELD_PREFIX].casefold():
+            continue
         norm = normalise(text)
-        if not heading or heading in found or not norm.startswith("taakveld"):
+        if not norm.startswith("taakveld"):
             continue
         if _TAAKVELD_FIELD.match(norm):
             following = texts[index + 1] if index + 1 < len(texts) else ("", "")
