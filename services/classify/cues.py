@@ -105,6 +105,17 @@ SECTION_CUES: list[tuple[re.Pattern[str], Context, bool]] = [
         "kosten",
         False,
     ),
+    # The standard parts of a BBV programme that are neither aims, measures nor explanations:
+    # they end the run of activity or result sections before them.
+    (
+        re.compile(
+            r"^(?:kengetallen|beleidsindicatoren|indicatoren|verbonden partijen|risico'?s"
+            r"|investeringen|(?:relevante |kaderstellende )?beleids(?:kaders|nota'?s|stukken)"
+            r"|bijlagen?|inleiding|leeswijzer)\b"
+        ),
+        "overig",
+        True,
+    ),
 ]
 
 # A deviation named in a heading: "6.10.0 Preventie (voordeel € 73.000)", "Jeugd: nadeel € 1 mln",

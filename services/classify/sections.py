@@ -120,11 +120,12 @@ def find_headings(blocks: list[TextBlock]) -> list[Heading]:
     )
     rank = {key: index + 1 for index, key in enumerate(styles)}
     deepest = max(rank.values(), default=1)
+    ocr_rank = _ocr_size_ranks([b for b in candidates if b.ocr])
     headings: list[Heading] = []
     for block in candidates:
         text = " ".join(block.text.split())
         if block.ocr or _style_key(block) not in rank:
-            level = _ocr_level(text, deepest)
+            level = _ocr_level(text, deepest, ocr_rank.get(block.seq, 0))
         else:
             level = rank[_style_key(block)]
         headings.append(
@@ -140,14 +141,32 @@ def find_headings(blocks: list[TextBlock]) -> list[Heading]:
     return headings
 
 
-def _ocr_level(text: str, deepest: int) -> int:
-    """Without typography the kind of heading is the best guide to its depth."""
+# OCR measures a line's height with a point or so of noise: sizes this close are one style.
+OCR_SIZE_TOLERANCE = 0.8
+
+
+def _ocr_size_ranks(blocks: list[TextBlock]) -> dict[int, int]:
+    """Per OCR heading, the rank of its size among the OCR headings (0 = largest), sizes
+    within OCR_SIZE_TOLERANCE of the next larger one counting as the same."""
+    ranks: dict[int, int] = {}
+    rank, previous = 0, None
+    for block in sorted(blocks, key=lambda b: -b.size):
+        if previous is not None and previous - block.size > OCR_SIZE_TOLERANCE:
+            rank += 1
+        ranks[block.seq] = rank
+        previous = block.size
+    return ranks
+
+
+def _ocr_level(text: str, deepest: int, size_rank: int) -> int:
+    """Without reliable typography the kind of heading is the best guide to its depth; among
+    the other headings a smaller print is a deeper level (a taakveld under "Wat kost het?")."""
     kind = section_kind(text)
     if kind == "programma":
         return 1
     if kind in ("taakveld", "beleidsveld", "hoofdactiviteit"):
         return 2
-    return max(3, deepest)
+    return max(3, deepest) + size_rank
 
 
 def build_tree(headings: list[Heading], last_page: int) -> list[Section]:

@@ -48,8 +48,13 @@ def test_bbv_questions_and_cue_headings(heading: str, context: str) -> None:
 
 
 def test_plain_headings_carry_no_cue() -> None:
-    assert heading_context("Verbonden partijen") is None
     assert heading_context("Onze uitgangspunten") is None
+    assert heading_context("Aanpak eenzaamheid") is None
+
+
+def test_standard_bbv_parts_are_overig() -> None:
+    assert heading_context("Verbonden partijen") == ("overig", True)
+    assert heading_context("Kengetallen") == ("overig", True)
 
 
 def test_question_tense_tells_a_plan_from_an_account() -> None:
@@ -76,7 +81,7 @@ def test_a_cue_ends_at_the_next_heading_of_its_level() -> None:
     scopes.enter(_heading("Inkomen", 3, 3))
     under = scopes.position()
     assert (under.cue, under.cue_depth) == ("resultaat", 1)
-    scopes.enter(_heading("Kengetallen", 2, 4))
+    scopes.enter(_heading("Ontwikkelingen", 2, 4))
     after = scopes.position()
     assert after.cue is None
     assert after.after_cue == "resultaat"
