@@ -65,7 +65,8 @@ def taakveld_name(code: str | None) -> str | None:
 
 
 _PREFIX = re.compile(
-    r"^(?:(?:sub)?taakveld(?:en)?|tv\.?|totaal|subtotaal|saldo|programma)\s*:?\s+", re.IGNORECASE
+    r"^(?:(?:sub)?taakveld(?:en)?|tv\.?|totaal|subtotaal|saldo|programma)(?:\s*[-–]\s*(?=\d)|\s*:?\s+)",
+    re.IGNORECASE,
 )
 _CODE = re.compile(r"^(\d{1,4})((?:[.,:]\d{1,3}){0,3})[.,]?(?=$|[\s\-–:)(/])")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -179,6 +180,31 @@ def _literal_code(token: str, year: int | None) -> str | None:
     return tv.code if tv is not None and tv.valid_in(year) else None
 
 
+# A scan's specks and rule ends are read as a letter or two before the label ("iS 6.5 ...").
+_SPECK = re.compile(r"^[^\W\d_]{1,2}\s+(?=\d)")
+# Without the code at the start of the label, the printed name must confirm it this well.
+SPECK_NAME_SCORE = 0.8
+
+
+def _after_speck(label: str, year: int | None) -> str | None:
+    """The code after a speck read as letters, when the official name printed after it agrees.
+
+    Only the name tells "iS 6.5 Arbeidsparticipatie" from a label that merely starts with a
+    short word and a number, so a code without a matching name is not taken.
+    """
+    speck = _SPECK.match(label)
+    if speck is None:
+        return None
+    rest = label[speck.end() :]
+    code = normalise_taakveld(rest, year)
+    match = _CODE.match(rest)
+    if code is None or match is None:
+        return None
+    return (
+        code if _name_score(code, rest[match.end() :].strip(" -–:.")) >= SPECK_NAME_SCORE else None
+    )
+
+
 @cache
 def _short_names(year: int | None) -> dict[str, str]:
     """Official names without their qualifier ("Huishoudelijke hulp" for "... (Wmo)"), kept
@@ -203,7 +229,7 @@ def label_taakvelden(label: str, year: int | None = None) -> tuple[str, ...]:
     by a code it mentions ("Nieuwbouw wijkcentrum (taakveld 6.1)", "Wmo (6.6, 6.71 en 6.81)"),
     or by the official name without its qualifier when no other taakveld of the year has it.
     """
-    code = normalise_taakveld(label, year)
+    code = normalise_taakveld(label, year) or _after_speck(label, year)
     if code is not None:
         return (code,)
     mentioned = _mentioned(label, year)

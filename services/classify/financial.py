@@ -276,6 +276,30 @@ def _split_merged(row: list[str], reading: TableReading) -> list[list[str]]:
     return out
 
 
+def _spread_run_together(row: list[str], reading: TableReading) -> list[str]:
+    """Amounts OCR ran together into one cell go back to the empty amount cells beside it.
+
+    A scan read "2.702.400 -64.500" as one cell and left the next one blank; when a cell holds
+    k amounts and exactly the k-1 amount cells right after it (or, failing that, right before
+    it) are empty, the row is read as printed. Any other pattern stays as it is.
+    """
+    cols = reading.amount_columns
+    out = list(row) + [""] * (max(cols, default=0) + 1 - len(row))
+    for index, col in enumerate(cols):
+        tokens = out[col].split()
+        if len(tokens) < 2 or not _merged_amounts(out[col]):
+            continue
+        spare = len(tokens) - 1
+        after = cols[index + 1 : index + 1 + spare]
+        before = cols[max(index - spare, 0) : index]
+        for targets in ([col, *after], [*before, col]):
+            if len(targets) == len(tokens) and not any(out[c].strip() for c in targets if c != col):
+                for target, token in zip(targets, tokens, strict=True):
+                    out[target] = token
+                break
+    return out
+
+
 def extract_lines(
     table: Table, reading: TableReading, unit: float, table_index: int, year: int | None
 ) -> list[FinancialLine]:
@@ -295,6 +319,7 @@ def extract_lines(
         if index >= reading.header_rows and not _repeats_header(table, printed, reading.header_rows)
         for part in _split_merged(printed, reading)
     ]
+    rows = [(index, _spread_run_together(row, reading)) for index, row in rows]
     for row_index, row in rows:
         label = " ".join(
             " ".join(row[c].split())

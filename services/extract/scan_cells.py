@@ -13,6 +13,7 @@ from .digits import Strip, read_cell, read_strips
 from .grid import Grid
 from .layout import Word
 from .scan_image import Render, crop, erase_rules
+from .scan_sums import repair_signs
 from .tables import YEAR, is_amount
 
 Cell = tuple[int, int]
@@ -225,7 +226,7 @@ def repair_numeric_columns(rows: list[list[str]]) -> None:
         col
         for col in range(1, len(rows[0]))
         if (cells := [r[col] for r in rows if r[col]])
-        and sum(is_amount(c) for c in cells) >= 0.5 * len(cells)
+        and sum(_amounts_only(c) for c in cells) >= 0.5 * len(cells)
     ]
     dotted = any(_DOTTED.search(r[col]) for r in rows for col in columns)
     for col in columns:
@@ -240,3 +241,28 @@ def repair_numeric_columns(rows: list[list[str]]) -> None:
                     row[col] = text = fixed
             if dotted and is_amount(text):
                 row[col] = _thousands(text)
+    for row in rows:
+        _spread_run_together(row, columns)
+    repair_signs(rows, columns)
+
+
+def _amounts_only(cell: str) -> bool:
+    """One amount, or several that OCR ran together."""
+    return all(is_amount(t) for t in cell.split())
+
+
+def _spread_run_together(row: list[str], columns: list[int]) -> None:
+    """Amounts OCR read as one cell ("2.702.400 -64.500") go back to the empty amount cells
+    beside it: after it, or failing that before it. Any other pattern is left as read."""
+    for index, col in enumerate(columns):
+        tokens = row[col].split()
+        if len(tokens) < 2 or not all(is_amount(t) and not YEAR.match(t) for t in tokens):
+            continue
+        spare = len(tokens) - 1
+        after = columns[index + 1 : index + 1 + spare]
+        before = columns[max(index - spare, 0) : index]
+        for targets in ([col, *after], [*before, col]):
+            if len(targets) == len(tokens) and not any(row[c] for c in targets if c != col):
+                for target, token in zip(targets, tokens, strict=True):
+                    row[target] = token
+                break

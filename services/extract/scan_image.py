@@ -172,15 +172,22 @@ def ruled_cells(grid: Grid) -> Grid:
     return Grid(grid.bbox, xs, ys, grid.vsegs, grid.hsegs)
 
 
+# Share of a border the rule must cover to count as drawn; scans break rules in places.
+FRAME_COVER = 0.8
+
+
 def framed(grid: Grid) -> bool:
-    """A table grid in a scan has a full frame and at least two rows and three columns;
-    anything less is noise, a rule under a heading, or a box around text."""
+    """A table grid in a scan has a rule above and below, one along a side, and at least two
+    rows and three columns; anything less is noise, a rule under a heading, or a box around text.
+
+    One side may be missing: scanning fades or crops the outer edge of a page's printed area,
+    and the inner column rules already show it is a grid.
+    """
     x0, y0, x1, y1 = grid.bbox
     if len(grid.xs) < 3 or len(grid.ys) < 3:
         return False
     return (
-        _covered(grid.vsegs, x0, y0, y1) > 0.8
-        and _covered(grid.vsegs, x1, y0, y1) > 0.8
-        and _covered(grid.hsegs, y0, x0, x1) > 0.8
-        and _covered(grid.hsegs, y1, x0, x1) > 0.8
+        _covered(grid.hsegs, y0, x0, x1) > FRAME_COVER
+        and _covered(grid.hsegs, y1, x0, x1) > FRAME_COVER
+        and max(_covered(grid.vsegs, x0, y0, y1), _covered(grid.vsegs, x1, y0, y1)) > FRAME_COVER
     )

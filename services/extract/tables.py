@@ -114,6 +114,16 @@ def _numeric_cells(row: list[str]) -> int:
     return sum(1 for c in row if c and is_amount(c) and not YEAR.match(c))
 
 
+# A cell starting with a number other than a year holds a value (a code, a date, an amount).
+_VALUE_START = re.compile(r"^\d")
+
+
+def _titles(row: list[str]) -> bool:
+    """Whether a text table's first row can be column titles: titles are words or years, so a
+    row with a value in it ("Taakveld | 6.3 Inkomensregelingen") is the first key-value row."""
+    return not any(_VALUE_START.match(c) and not YEAR.match(c) for c in row)
+
+
 def classify_rows(table: TableDraft) -> None:
     """Set header rows (column titles, possibly several levels) and section rows (group names)."""
     rows = table.rows
@@ -128,7 +138,11 @@ def classify_rows(table: TableDraft) -> None:
                 break
             header += 1
         header = min(header, max(len(rows) - 1, 0))
-    elif len(rows) > 1 and (table.bold_rows[0] or all(len(c) < 40 for c in rows[0])):
+    elif (
+        len(rows) > 1
+        and _titles(rows[0])
+        and (table.bold_rows[0] or all(len(c) < 40 for c in rows[0]))
+    ):
         header = 1 if all(c for c in rows[0]) or table.bold_rows[0] else 0
     table.header_rows = header
     if numeric_table:

@@ -11,6 +11,7 @@ title above the rest of the header row; that line joins the header row too.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -25,6 +26,9 @@ _WRAP_GAP = 0.6
 # The lines of one cell share a type size; a caption right above a table, in the same weight,
 # is often a point larger.
 _CELL_SIZE_SLACK = 0.5
+# A wrapped first cell keeps the page's line spacing, give or take rounding (points); rows of a
+# key-value table set further apart are rows of their own, however close.
+_LEADING_SLACK_PT = 1.0
 
 
 @dataclass(slots=True)
@@ -155,7 +159,22 @@ def _style(row: Row) -> tuple[bool, bool]:
     return (all(w.bold for w in words), all(w.italic for w in words))
 
 
-def _build(rows: list[Row], cols: list[tuple[float, float]], line_h: float) -> list[_Logical]:
+def _leading(rows: list[Row], line_h: float) -> float:
+    """The page's usual gap between the lines of one paragraph."""
+    gaps = [
+        b.y0 - a.y1 for a, b in itertools.pairwise(rows) if 0 <= b.y0 - a.y1 <= _WRAP_GAP * line_h
+    ]
+    return median(gaps) if gaps else _WRAP_GAP * line_h
+
+
+def _build(
+    rows: list[Row], cols: list[tuple[float, float]], line_h: float, leading: float
+) -> list[_Logical]:
+    """The logical rows: printed lines joined where a cell wraps onto the next line.
+
+    A line that starts a first cell again wraps only at the page's line spacing; a key under a
+    key ("Taakveld" over "Portefeuillehouder") set further apart starts a row.
+    """
     out: list[_Logical] = []
     for row in rows:
         cells: list[list[Word]] = [[] for _ in cols]
@@ -172,6 +191,7 @@ def _build(rows: list[Row], cols: list[tuple[float, float]], line_h: float) -> l
                 and row.y0 - prev.y1 <= _WRAP_GAP * line_h
                 and style == prev.style
                 and mine <= used
+                and (0 not in mine or row.y0 - prev.y1 <= leading + _LEADING_SLACK_PT)
             )
             if wrapped or (prev.single is not None and _heads(prev.single, row, line_h)):
                 for i, c in enumerate(cells):
@@ -204,8 +224,23 @@ def _heads(above: Row, below: Row, line_h: float) -> bool:
     )
 
 
+# Keys of a key-value table name a field in a few words; running text fills its lines.
+_KEY_MAX_WORDS = 3
+
+
 def _is_prose(rows: list[Row], cols: list[tuple[float, float]]) -> bool:
-    """Two columns of running text side by side carry nearly all the text: a column layout."""
+    """Two columns of running text side by side carry nearly all the text: a column layout.
+
+    A first column of short keys, each beside its value ("Taakveld | 6.3 Inkomensregelingen"),
+    is a key-value table, however much text its values hold.
+    """
+    if all(
+        len(p.text.split()) <= _KEY_MAX_WORDS
+        for row in rows
+        for p in row.pieces
+        if _col_of(p, cols) == 0
+    ) and all(len(row.pieces) >= 2 for row in rows):
+        return False
     chars = [0] * len(cols)
     for row in rows:
         for p in row.pieces:
@@ -240,6 +275,7 @@ def find_whitespace_tables(
     if len(rows) < 2:
         return [], lines
     line_h = median(r.y1 - r.y0 for r in rows)
+    leading = _leading(rows, line_h)
     tables: list[TableDraft] = []
     used: set[int] = set()
     i = 0
@@ -253,7 +289,7 @@ def find_whitespace_tables(
             j += 1
         span = rows[i:j]
         last_multi = max(k for k, r in enumerate(span) if len(r.pieces) >= 2)
-        table, taken = _try_table(span, last_multi, page, ocr, line_h, height)
+        table, taken = _try_table(span, last_multi, page, ocr, (line_h, leading), height)
         if table is None:
             i += 1
             continue
@@ -282,9 +318,18 @@ def _shaping_rows(core: list[Row], height: float) -> list[Row]:
 
 
 def _try_table(
-    span: list[Row], last_multi: int, page: int, ocr: bool, line_h: float, height: float
+    span: list[Row],
+    last_multi: int,
+    page: int,
+    ocr: bool,
+    spacing: tuple[float, float],
+    height: float,
 ) -> tuple[TableDraft | None, int]:
-    """The table starting at span[0], and how many rows of the span it takes."""
+    """The table starting at span[0], and how many rows of the span it takes.
+
+    `spacing` is the page's line height and the gap between the lines of a paragraph.
+    """
+    line_h, leading = spacing
     core = span[: last_multi + 1]
     gutters = _gutters(_shaping_rows(core, height))
     if not gutters:
@@ -305,7 +350,7 @@ def _try_table(
     cols = _columns(gutters, left, right)
     if _is_prose(chosen, cols):
         return None, 0
-    logical = _build(chosen, cols, line_h)
+    logical = _build(chosen, cols, line_h, leading)
     rows = [[cell_text(c) for c in lg.cells] for lg in logical]
     rows, keep = drop_empty_columns(rows)
     if len(rows) < 2 or len(keep) < 2:

@@ -157,6 +157,23 @@ def test_ocr_debris_around_amounts() -> None:
     assert doc.tables[0].rows == rows
 
 
+def test_amounts_run_together_go_back_to_the_empty_cells_beside_them() -> None:
+    rows = [
+        ["Taakveld", "Begroting 2023", "Realisatie", "Prognose 2023", "Afwijking"],
+        ["6.2 Wijkteams", "2.637.900", "1.341.885", "2.702.400 -64.500", ""],
+        ["6.5 Arbeidsparticipatie", "1.126.300 471.604", "", "1.048.300 78.000", ""],
+        ["6.4 Begeleide participatie", "", "949.230 1.873.500", "1.873.500", "0"],
+    ]
+    builder = DocBuilder().text("(bedragen in €)").table(rows)
+    builder.tables[-1].ocr = True
+    doc = classify(builder.build(), "test")
+    assert [line.amounts_eur for line in doc.financial_lines] == [
+        [2637900.0, 1341885.0, 2702400.0, -64500.0],
+        [1126300.0, 471604.0, 1048300.0, 78000.0],
+        [949230.0, 1873500.0, 1873500.0, 0.0],
+    ]
+
+
 def test_text_tables_keep_their_header_rows() -> None:
     rows = [["Activiteit", "Resultaat"], ["Inzet handhavers", "Minder fraude"]]
     doc = classify(DocBuilder().table(rows).build(), "test")

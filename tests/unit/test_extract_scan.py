@@ -223,3 +223,36 @@ def test_serif_runs_inside_a_cell_are_no_row_rules() -> None:
     cleaned = ruled_cells(grid)
     assert cleaned.ys == [10.0, 40.0, 70.0]
     assert cleaned.xs == [10.0, 100.0, 300.0]
+
+
+def test_amounts_read_as_one_cell_go_back_to_the_empty_cell_beside_them() -> None:
+    rows = [
+        ["Taakveld", "Begroting", "Realisatie", "Prognose", "Afwijking"],
+        ["6.2 Wijkteams", "2.637.900", "1.341.885", "2.702.400 -64.500", ""],
+        ["6.5 Arbeidsparticipatie", "1.126.300 471.604", "", "1.048.300 78.000", ""],
+        ["6.4 Begeleide participatie", "", "949.230 1.873.500", "1.873.500", "0"],
+    ]
+    repair_numeric_columns(rows)
+    assert rows[1:] == [
+        ["6.2 Wijkteams", "2.637.900", "1.341.885", "2.702.400", "-64.500"],
+        ["6.5 Arbeidsparticipatie", "1.126.300", "471.604", "1.048.300", "78.000"],
+        ["6.4 Begeleide participatie", "949.230", "1.873.500", "1.873.500", "0"],
+    ]
+
+
+def test_a_dropped_minus_comes_back_where_the_row_must_add_up() -> None:
+    rows = [
+        ["Taakveld en oorzaak", "Incidenteel", "Structureel", "Totaal"],
+        ["6.72 Maatwerkdienstverlening 18-", "-240.000", "-648.000", "-888.000"],
+        ["Jeugdhulp met verblijf", "-110.000", "-402.000", "-512.000"],
+        ["Ambulante jeugdhulp", "-130.000", "-186.000", "-316.000"],
+        ["6.71 Maatwerkdienstverlening 18+", "86.000", "-388.000", "-474.000"],
+        ["6.6 Maatwerkvoorzieningen (Wmo)", "-61.000", "-23.000", "84.000"],
+        ["Woningaanpassingen", "-61.000", "", "61.000"],
+    ]
+    repair_numeric_columns(rows)
+    assert [row[1:] for row in rows[4:]] == [
+        ["-86.000", "-388.000", "-474.000"],
+        ["-61.000", "-23.000", "-84.000"],
+        ["-61.000", "", "61.000"],
+    ]

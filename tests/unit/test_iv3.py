@@ -84,3 +84,17 @@ def test_names() -> None:
 )
 def test_what_a_row_label_names(label: str, year: int, codes: tuple[str, ...]) -> None:
     assert label_taakvelden(label, year) == codes
+
+
+@pytest.mark.parametrize(
+    ("label", "code"),
+    [
+        ("Taakveld-6.1 Samenkracht en burgerparticipatie", ("6.1",)),
+        ("Taakveld - 6.3 Inkomensregelingen", ("6.3",)),
+        ("iS 6.5 Arbeidsparticipatie", ("6.5",)),
+        ("En 6.5 Wegen en water", ()),
+    ],
+)
+def test_ocr_specks_and_dashes_before_a_code(label: str, code: tuple[str, ...]) -> None:
+    """A scan reads a space as a dash and specks as letters; the printed name must agree."""
+    assert label_taakvelden(label, 2023) == code
