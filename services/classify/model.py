@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -43,16 +43,22 @@ class LinearModel:
     def strongest(self, feats: dict[str, float], label: str, count: int) -> list[str]:
         """The features that pushed `label` most above the other labels."""
         index = self.classes.index(label)
-        pushes: list[tuple[float, str]] = []
-        for name, value in feats.items():
-            row = self.weights.get(name)
-            if row is None:
-                continue
-            others = max(w for k, w in enumerate(row) if k != index)
-            push = (row[index] - others) * value
-            if push > 0:
-                pushes.append((push, name))
+        margins = self._margins
+        pushes = [
+            (margins[name][index] * value, name)
+            for name, value in feats.items()
+            if name in margins and margins[name][index] * value > 0
+        ]
         return [name for _, name in sorted(pushes, reverse=True)[:count]]
+
+    @cached_property
+    def _margins(self) -> dict[str, tuple[float, ...]]:
+        """Per feature and label, its weight above the strongest other label's: computed once,
+        because every paragraph's evidence asks for it."""
+        return {
+            name: tuple(w - max(o for j, o in enumerate(row) if j != k) for k, w in enumerate(row))
+            for name, row in self.weights.items()
+        }
 
     def to_json(self) -> dict[str, Any]:
         return {
