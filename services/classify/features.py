@@ -241,6 +241,14 @@ def heading_features(position: Position) -> Features:
     return feats
 
 
+def _nearest_cue(feats: Features, source: str, context: Context) -> None:
+    """A cue that stands nearer to the unit than any heading, named by where it comes from and
+    shared with heading cues, so what one report teaches about a cue serves another."""
+    feats[f"{source}:{context}"] = 1.0
+    feats[f"cue:{context}"] = 1.0
+    feats[f"near_cue:{context}"] = 1.0
+
+
 def unit_features(
     text: str,
     kind: str,
@@ -258,23 +266,17 @@ def unit_features(
     elif column is not None:
         # A cell's nearest heading is its column header: the heading above the table names
         # the table, not the column.
-        feats[f"col:{column}"] = 1.0
-        feats[f"cue:{column}"] = 1.0
-        feats[f"near_cue:{column}"] = 1.0
+        _nearest_cue(feats, "col", column)
     feats[f"kind:{kind}"] = 1.0
     if inline is not None:
         # An inline "Resultaat:" or "Wat gaan we doen? ..." is a heading run into the text.
-        feats[f"inline:{inline}"] = 1.0
-        feats[f"cue:{inline}"] = 1.0
-        feats[f"near_cue:{inline}"] = 1.0
+        _nearest_cue(feats, "inline", inline)
     if column_header:
         for word in _heading_words(normalise(column_header)):
             feats[f"colw:{word}"] = 1.0
     if listed is not None:
         # A list item's nearest heading is the sentence that introduces its list.
-        feats[f"list_of:{listed}"] = 1.0
-        feats[f"cue:{listed}"] = 1.0
-        feats[f"near_cue:{listed}"] = 1.0
+        _nearest_cue(feats, "list_of", listed)
     if intro:
         for name, value in _text_features(intro):
             if name.startswith(("w:", "grp:", "gram:")):
