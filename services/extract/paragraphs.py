@@ -102,6 +102,10 @@ def build_blocks(items: list[Line], body: float, gap: float) -> list[BlockDraft]
     for line in items:
         marker, rest = split_marker(line.text)
         if cur is not None and _continues(cur, line, marker, body, gap):
+            prev = cur.lines[-1]
+            if line.page != prev.page or line.y0 < prev.y0 - 1.0:
+                # Continued in the next column or on the next page: its lines align there.
+                cur.text_x0 = line.x0
             cur.lines.append(line)
             cur.parts.append(line.text)
             continue

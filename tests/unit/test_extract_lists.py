@@ -141,3 +141,27 @@ def test_a_caption_that_runs_into_text_at_the_page_top_is_kept() -> None:
     dropped = find_furniture(pages, [842.0] * len(pages))
     texts = {line.text for lines in pages for line in lines if id(line) in dropped.lines}
     assert texts == {"Pagina 1", "Pagina 2", "Pagina 3", "Pagina 4", "Kadernota 2025"}
+
+
+def test_a_list_item_continued_in_the_next_column_keeps_its_wrapped_lines() -> None:
+    """An item at the foot of the right column goes on at the top of the left column of the
+    next page; every line there belongs to it, though they sit left of its first line."""
+    tail = ["baan en begonnen er 85 aan", "vrijwilligerswerk of een leerwerktraject;"]
+
+    def build(doc: pymupdf.Document) -> None:
+        filler = "Een gewone regel lopende tekst in de kolom die de pagina vult."
+        first = doc.new_page(width=595, height=842)
+        for row in range(40):
+            first.insert_text((57, 100 + row * 15), filler[:40], fontsize=_SIZE)
+            first.insert_text((320, 100 + row * 15), filler[:40], fontsize=_SIZE)
+        first.insert_text((320, 715), "• van de 420 inwoners vonden er 37 een", fontsize=_SIZE)
+        second = doc.new_page(width=595, height=842)
+        for row, text in enumerate(tail):
+            second.insert_text((57, 100 + row * 15), text, fontsize=_SIZE)
+        second.insert_text((57, 145), "• 132 inwoners werkten met loonkostensubsidie;", fontsize=_SIZE)
+
+    doc = extract(_pdf(build), "c" * 64, "columns.pdf")
+    items = [b.text for b in doc.blocks if b.kind == "list_item"]
+    assert items[0].endswith("vrijwilligerswerk of een leerwerktraject;")
+    assert items[0].startswith("van de 420 inwoners")
+    assert items[1].startswith("132 inwoners")
