@@ -158,7 +158,8 @@ def test_a_list_item_continued_in_the_next_column_keeps_its_wrapped_lines() -> N
         second = doc.new_page(width=595, height=842)
         for row, text in enumerate(tail):
             second.insert_text((57, 100 + row * 15), text, fontsize=_SIZE)
-        second.insert_text((57, 145), "• 132 inwoners werkten met loonkostensubsidie;", fontsize=_SIZE)
+        next_item = "• 132 inwoners werkten met loonkostensubsidie;"
+        second.insert_text((57, 145), next_item, fontsize=_SIZE)
 
     doc = extract(_pdf(build), "c" * 64, "columns.pdf")
     items = [b.text for b in doc.blocks if b.kind == "list_item"]
