@@ -18,10 +18,14 @@ from typing import Any
 
 from pcflow.evaluation import evaluation_view
 from services.classify.core import classify
-from services.classify.model import LabelModel
-from services.classify.train import align, corpus_document, fit, pdf_of, truth_files
-from services.extract.core import extract
-from services.ingest.core import document_id
+from services.classify.train import (
+    align,
+    corpus_document,
+    extract_cached,
+    fit,
+    pdf_of,
+    truth_files,
+)
 from shared.documents import ExtractedDocument
 from shared.version import PIPELINE_VERSION
 
@@ -31,12 +35,11 @@ MISSED = "(missed)"
 
 
 def _extract(pdf: Path) -> ExtractedDocument:
-    data = pdf.read_bytes()
-    return extract(data, document_id(data), pdf.name)
+    return extract_cached(pdf, None)
 
 
-def evaluate_file(pdf: Path, model: LabelModel | None = None) -> dict[str, Any]:
-    return evaluation_view(classify(_extract(pdf), PIPELINE_VERSION, model))
+def evaluate_file(pdf: Path) -> dict[str, Any]:
+    return evaluation_view(classify(_extract(pdf), PIPELINE_VERSION))
 
 
 @dataclass

@@ -50,7 +50,7 @@ class Candidate:
 
     @property
     def section(self) -> str:
-        return self.position.section
+        return self.position.heading
 
 
 def unit_feature_rows(candidates: list[Candidate]) -> list[Features]:

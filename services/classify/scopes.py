@@ -32,7 +32,6 @@ class Position:
     """The heading facts around one paragraph, list item or table cell."""
 
     heading: str = ""
-    section: str = ""
     cue: Context | None = None
     cue_heading: str = ""
     cue_tense: str = ""
@@ -100,7 +99,6 @@ class HeadingScopes:
         )
         return Position(
             heading=inner.heading,
-            section=inner.heading,
             cue=cue_scope.cue if cue_scope else None,
             cue_heading=cue_scope.heading if cue_scope else "",
             cue_tense=cue_scope.tense if cue_scope else "",

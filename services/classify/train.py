@@ -97,9 +97,10 @@ def align(texts: list[str], truth: list[str]) -> dict[int, int]:
 def extract_cached(pdf: Path, cache: Path | None) -> ExtractedDocument:
     """The extract core on one PDF, kept in `cache` by content hash when a folder is given."""
     from services.extract.core import extract
+    from services.ingest.core import document_id
 
     data = pdf.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
+    digest = document_id(data)
     cached = cache / f"{pdf.stem}.{digest[:12]}.json" if cache else None
     if cached is not None and cached.exists():
         return ExtractedDocument.model_validate_json(cached.read_text("utf-8"))

@@ -86,7 +86,7 @@ def test_a_cue_ends_at_the_next_heading_of_its_level() -> None:
     assert after.cue is None
     assert after.after_cue == "resultaat"
     scopes.enter(_heading("Programma 4 Wonen", 1, 5))
-    assert scopes.position() == Position(heading="Programma 4 Wonen", section="Programma 4 Wonen")
+    assert scopes.position() == Position(heading="Programma 4 Wonen")
 
 
 def _paragraphs(builder: DocBuilder) -> dict[str, Paragraph]:
