@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pymupdf
 
 from services.extract.core import extract
 from shared.documents import ExtractedDocument
+from tests.unit.pdf_fixtures import build_pdf
 
 _BODY = 9.0
 _CAPTION = 7.0
@@ -47,14 +46,6 @@ _ROWS = [
 Card = dict[str, list[str]]
 
 
-def _pdf(build: Callable[[pymupdf.Document], None]) -> bytes:
-    doc = pymupdf.open()
-    build(doc)
-    data: bytes = doc.tobytes()
-    doc.close()
-    return data
-
-
 def _card(page: pymupdf.Page, card: Card, top: float, framed: bool) -> float:
     """Print one card from `top` (a frame around it when `framed`); returns where it ends."""
     y = top + 14.0
@@ -80,7 +71,7 @@ def _cards_page(cards: list[Card], framed: bool = True) -> bytes:
             y = _card(page, card, y, framed) + 8.0
         page.insert_text((57, y + 14.0), _OUTRO, fontsize=_BODY)
 
-    return _pdf(build)
+    return build_pdf(build)
 
 
 def _only_table(doc: ExtractedDocument) -> list[list[str]]:
@@ -137,7 +128,7 @@ def test_a_card_continued_over_a_page_break_stays_one_row() -> None:
         end = _card(second, {"Toelichting": _CARDS[1]["Toelichting"]}, 48.0, framed=True)
         second.insert_text((57, end + 22.0), _OUTRO, fontsize=_BODY)
 
-    doc = extract(_pdf(build), "break")
+    doc = extract(build_pdf(build), "break")
     assert _only_table(doc) == [_HEADER, *_ROWS]
     assert doc.tables[0].pages == [1, 2]
     assert [b.text for b in doc.blocks] == [_INTRO, _OUTRO]
@@ -158,7 +149,7 @@ def test_cell_text_continued_over_a_page_break_stays_one_cell() -> None:
         end = _card(second, _CARDS[1], top + 30.0, framed=True)
         second.insert_text((57, end + 22.0), _OUTRO, fontsize=_BODY)
 
-    doc = extract(_pdf(build), "cell")
+    doc = extract(build_pdf(build), "cell")
     assert _only_table(doc) == [_HEADER, *_ROWS]
     assert doc.tables[0].pages == [1, 2]
     assert doc.tables[0].ruled

@@ -18,17 +18,10 @@ from services.extract.errors import (
 )
 from services.extract.limits import ExtractLimits
 from services.extract.text import join_text, split_marker
+from tests.unit.pdf_fixtures import build_pdf
 
 CORPUS = Path(__file__).parents[2] / ".." / "shared" / "corpus"
 DEV = CORPUS / "dev"
-
-
-def _pdf(build: object) -> bytes:
-    doc = pymupdf.open()
-    build(doc)  # type: ignore[operator]
-    data: bytes = doc.tobytes()
-    doc.close()
-    return data
 
 
 def _two_pages(doc: pymupdf.Document) -> None:
@@ -60,7 +53,7 @@ def _two_pages(doc: pymupdf.Document) -> None:
 
 
 def test_text_blocks_headers_hyphens_lists_and_page_continuation() -> None:
-    doc = extract(_pdf(_two_pages), "doc-1", "x.pdf")
+    doc = extract(build_pdf(_two_pages), "doc-1", "x.pdf")
     texts = [b.text for b in doc.blocks]
     assert doc.page_count == 2
     assert not any(t.startswith("pagina") or "Gemeente Voorbeeld" in t for t in texts)
@@ -87,7 +80,7 @@ def _two_columns(doc: pymupdf.Document) -> None:
 
 
 def test_two_columns_are_read_column_by_column() -> None:
-    doc = extract(_pdf(_two_columns), "doc-2")
+    doc = extract(build_pdf(_two_columns), "doc-2")
     texts = [b.text for b in doc.blocks]
     assert texts[0].startswith("Links begint") and texts[0].endswith("rechter kolom.")
     assert texts[1] == "Een nieuwe alinea rechts."
@@ -113,7 +106,7 @@ def _ruled_table(doc: pymupdf.Document) -> None:
 
 
 def test_ruled_table_cells_header_and_caption() -> None:
-    doc = extract(_pdf(_ruled_table), "doc-3")
+    doc = extract(build_pdf(_ruled_table), "doc-3")
     assert len(doc.tables) == 1
     table = doc.tables[0]
     assert table.rows == [
@@ -146,7 +139,7 @@ def _whitespace_table(doc: pymupdf.Document) -> None:
 
 
 def test_whitespace_table_on_landscape_page() -> None:
-    doc = extract(_pdf(_whitespace_table), "doc-4")
+    doc = extract(build_pdf(_whitespace_table), "doc-4")
     assert doc.pages[0].landscape
     assert len(doc.tables) == 1
     table = doc.tables[0]
@@ -187,7 +180,7 @@ def test_page_limit_and_encryption() -> None:
             doc.new_page()
 
     with pytest.raises(TooManyPages):
-        extract(_pdf(pages), "t", limits=ExtractLimits(max_pages=3))
+        extract(build_pdf(pages), "t", limits=ExtractLimits(max_pages=3))
     doc = pymupdf.open()
     doc.new_page().insert_text((50, 50), "geheim")
     data = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="u", owner_pw="o")

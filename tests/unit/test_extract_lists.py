@@ -9,6 +9,7 @@ import pymupdf
 from services.extract.core import extract
 from services.extract.furniture import find_furniture
 from services.extract.layout import Line, Span
+from tests.unit.pdf_fixtures import build_pdf
 
 _SIZE = 9.0
 _INTRO = "De gemeente wilde in dit jaar het volgende bereiken:"
@@ -21,14 +22,6 @@ _ITEMS = [
     ("meer inwoners werkten naar vermogen.",),
 ]
 _OUTRO = "Daarna volgt een gewone alinea die niet bij de lijst hoort."
-
-
-def _pdf(build: Callable[[pymupdf.Document], None]) -> bytes:
-    doc = pymupdf.open()
-    build(doc)
-    data: bytes = doc.tobytes()
-    doc.close()
-    return data
 
 
 def _list_page(marker: Callable[[pymupdf.Page, float, float], None]) -> bytes:
@@ -47,7 +40,7 @@ def _list_page(marker: Callable[[pymupdf.Page, float, float], None]) -> bytes:
             y += 2.0
         page.insert_text((57, y + 8), _OUTRO, fontsize=_SIZE)
 
-    return _pdf(build)
+    return build_pdf(build)
 
 
 def _disc(page: pymupdf.Page, x: float, y: float) -> None:
@@ -97,7 +90,7 @@ def test_a_typed_bullet_is_not_doubled_by_a_drawn_one() -> None:
         _disc(page, 65.3, 120 - 0.27 * _SIZE)
         page.insert_text((74, 120), "• eerste punt van de lijst", fontsize=_SIZE)
 
-    blocks = extract(_pdf(build), "typed").blocks
+    blocks = extract(build_pdf(build), "typed").blocks
     assert [(b.kind, b.text) for b in blocks] == [("list_item", "eerste punt van de lijst")]
 
 
@@ -115,7 +108,7 @@ def _signature_then_appendix(doc: pymupdf.Document) -> None:
 
 
 def test_a_short_last_line_ends_the_paragraph_at_a_page_break() -> None:
-    texts = [b.text for b in extract(_pdf(_signature_then_appendix), "sig").blocks]
+    texts = [b.text for b in extract(build_pdf(_signature_then_appendix), "sig").blocks]
     assert texts[-2].endswith("drs. A.C. de Vries")
     assert texts[-1] == "Bijlage: overzicht van de kerncijfers"
 
@@ -161,7 +154,7 @@ def test_a_list_item_continued_in_the_next_column_keeps_its_wrapped_lines() -> N
         next_item = "• 132 inwoners werkten met loonkostensubsidie;"
         second.insert_text((57, 145), next_item, fontsize=_SIZE)
 
-    doc = extract(_pdf(build), "c" * 64, "columns.pdf")
+    doc = extract(build_pdf(build), "c" * 64, "columns.pdf")
     items = [b.text for b in doc.blocks if b.kind == "list_item"]
     assert items[0].endswith("vrijwilligerswerk of een leerwerktraject;")
     assert items[0].startswith("van de 420 inwoners")

@@ -3,12 +3,11 @@ repeated, on small generated PDFs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pymupdf
 
 from services.extract.core import extract
 from shared.documents import ExtractedDocument
+from tests.unit.pdf_fixtures import Build, build_pdf
 
 WIDTH, HEIGHT = 595.0, 842.0
 LEFT, RIGHT = 62.0, 541.0
@@ -21,15 +20,9 @@ BODY_TEXT = [
     "inwoners langer zelfstandig kunnen blijven wonen in hun eigen wijk.",
 ]
 
-Build = Callable[[pymupdf.Document], None]
-
 
 def _extract(build: Build) -> ExtractedDocument:
-    doc = pymupdf.open()
-    build(doc)
-    data: bytes = doc.tobytes()
-    doc.close()
-    return extract(data, "doc-running-headers", "x.pdf")
+    return extract(build_pdf(build), "doc-running-headers", "x.pdf")
 
 
 def _page(doc: pymupdf.Document, number: int, total: int, band: bool) -> pymupdf.Page:
