@@ -136,6 +136,10 @@ def classify_rows(table: TableDraft) -> None:
                 break
             if len(filled) == 1 and r[0] and not table.bold_rows[header]:
                 break
+            # Titles set in bold are all bold: a plain row under them is the first body row,
+            # even when its values carry a unit ("60 bezoekers") and so do not read as numbers.
+            if header > 0 and table.bold_rows[0] and not table.bold_rows[header]:
+                break
             header += 1
         header = min(header, max(len(rows) - 1, 0))
     elif (
