@@ -2,13 +2,18 @@
 
 A page is cut first at horizontal white bands wider than the usual line gap (so a full-width
 heading between two-column passages stays in place), then each band at vertical white gutters
-(columns, read left to right). Every leaf region gets a number: a change of region in the
-resulting sequence is a column or page break, where a paragraph may continue.
+(columns, read left to right). Where neither cut exists, a band of lines at the top or bottom
+that reaches into a gutter is cut off first (a heading a little wider than its column, set
+closer to the columns than a paragraph gap). Every leaf region gets a number: a change of
+region in the resulting sequence is a column or page break, where a paragraph may continue.
 """
 
 from __future__ import annotations
 
 from shared.documents import BBox
+
+# Any white space between two line bands, however thin, where a band may be cut off.
+_THIN_GAP = 0.1
 
 
 def _gaps(intervals: list[tuple[float, float, int]], min_gap: float) -> list[list[int]]:
@@ -22,6 +27,28 @@ def _gaps(intervals: list[tuple[float, float, int]], min_gap: float) -> list[lis
             groups[-1].append(idx)
         end = max(end, stop)
     return groups
+
+
+def _has_columns(idx: list[int], boxes: list[BBox], gutter: float) -> bool:
+    return len(_gaps([(boxes[i][0], boxes[i][2], i) for i in idx], gutter)) > 1
+
+
+def _peel_edge(idx: list[int], boxes: list[BBox], gutter: float) -> list[list[int]] | None:
+    """The top or bottom line band of a region, and the rest, when only the rest has columns.
+
+    A heading wider than the column under it, set a little closer to the columns than a
+    paragraph gap, reaches into the gutter and hides it: cutting at the white space just
+    below it (or above a closing line alike) lets the rest be read column by column."""
+    bands = _gaps([(boxes[i][1], boxes[i][3], i) for i in idx], _THIN_GAP)
+    if len(bands) < 2:
+        return None
+    below_top = [i for band in bands[1:] for i in band]
+    if _has_columns(below_top, boxes, gutter):
+        return [bands[0], below_top]
+    above_bottom = [i for band in bands[:-1] for i in band]
+    if _has_columns(above_bottom, boxes, gutter):
+        return [above_bottom, bands[-1]]
+    return None
 
 
 def xy_cut(boxes: list[BBox], line_gap: float, gutter: float = 8.0) -> tuple[list[int], list[int]]:
@@ -42,6 +69,11 @@ def xy_cut(boxes: list[BBox], line_gap: float, gutter: float = 8.0) -> tuple[lis
             if len(cols) > 1:
                 for col in cols:
                     visit(col, depth + 1)
+                return
+            parts = _peel_edge(idx, boxes, gutter)
+            if parts is not None:
+                for part in parts:
+                    visit(part, depth + 1)
                 return
         for i in sorted(idx, key=lambda i: (round(boxes[i][1], 1), boxes[i][0])):
             order.append(i)

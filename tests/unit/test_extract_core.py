@@ -86,6 +86,29 @@ def test_two_columns_are_read_column_by_column() -> None:
     assert texts[1] == "Een nieuwe alinea rechts."
 
 
+def _heading_over_columns(doc: pymupdf.Document) -> None:
+    """A heading a little wider than the left column, close above two columns."""
+    page = doc.new_page(width=595, height=842)
+    heading = "Gemeentefonds en het ravijnjaar in de komende jaren"
+    width = pymupdf.get_text_length(heading, fontname="hebo", fontsize=13)
+    assert 60 + width > 320  # it reaches past where the right column starts
+    page.insert_text((60, 100), heading, fontsize=13, fontname="hebo")
+    left = ["De algemene uitkering is de", "grootste bron van inkomsten", "van de gemeente."]
+    right = ["Het kabinet heeft middelen", "toegezegd voor de jeugdzorg", "in de komende jaren."]
+    for i, (a, b) in enumerate(zip(left, right, strict=True)):
+        page.insert_text((60, 116 + 14 * i), a, fontsize=10)
+        page.insert_text((320, 116 + 14 * i), b, fontsize=10)
+
+
+def test_heading_reaching_into_the_gutter_keeps_columns_apart() -> None:
+    doc = extract(build_pdf(_heading_over_columns), "doc-heading-columns")
+    assert [b.text for b in doc.blocks] == [
+        "Gemeentefonds en het ravijnjaar in de komende jaren",
+        "De algemene uitkering is de grootste bron van inkomsten van de gemeente.",
+        "Het kabinet heeft middelen toegezegd voor de jeugdzorg in de komende jaren.",
+    ]
+
+
 def _ruled_table(doc: pymupdf.Document) -> None:
     page = doc.new_page(width=595, height=842)
     page.insert_text((60, 90), "Bedragen x 1.000 euro", fontsize=9)
