@@ -3,10 +3,11 @@
 Text rows with two or more separate pieces seed a table; its column gutters are the x ranges
 that (almost) no piece of those rows covers, so a header spanning several columns does not
 merge them. A row continues the previous table row (a wrapped cell) when it follows at normal
-line spacing, holds no amount, is set in the same style and only fills columns the previous
-row already uses. Two columns of running prose are a page layout, not a table, and are left
-to the reading-order stage. Header cells set bottom-aligned put the first line of a wrapped
-title above the rest of the header row; that line joins the header row too.
+line spacing, holds no amount (a year may end a wrapped cell), is set in the same style and
+only fills columns the previous row already uses. Two columns of running prose are a page
+layout, not a table, and are left to the reading-order stage. Header cells set bottom-aligned
+put the first line of a wrapped title above the rest of the header row; that line joins the
+header row too.
 """
 
 from __future__ import annotations
@@ -167,6 +168,12 @@ def _leading(rows: list[Row], line_h: float) -> float:
     return median(gaps) if gaps else _WRAP_GAP * line_h
 
 
+def _is_value(text: str) -> bool:
+    """An amount that keeps a line from continuing a wrapped cell: a year is not one, since a
+    period ("Q2 2023 t/m Q4 / 2024") or a title ("Realisatie / 2016") wraps before its year."""
+    return is_amount(text) and not YEAR.match(text)
+
+
 def _build(
     rows: list[Row], cols: list[tuple[float, float]], line_h: float, leading: float
 ) -> list[_Logical]:
@@ -180,7 +187,7 @@ def _build(
         cells: list[list[Word]] = [[] for _ in cols]
         for p in row.pieces:
             cells[_col_of(p, cols)].extend(p.words)
-        numeric = any(is_amount(" ".join(w.text for w in c)) for c in cells[1:] if c)
+        numeric = any(_is_value(" ".join(w.text for w in c)) for c in cells[1:] if c)
         style = _style(row)
         if out:
             prev = out[-1]
