@@ -168,7 +168,8 @@ _NO_JOIN_AFTER_HYPHEN = frozenset({"en", "of", "tot", "t/m", "en/of"})
 def join_text(left: str, right: str) -> str:
     """Append a wrapped line, rejoining a word hyphenated at the line end.
 
-    A hyphen before "en"/"of" is a Dutch elision ("Jeugd- en Wmo-zorg") and stays.
+    A hyphen before "en"/"of" is a Dutch elision ("Jeugd- en Wmo-zorg") and stays. A range
+    of figures wrapped at its dash ("2023-" over "2024") is rejoined with the dash kept.
     """
     left = left.rstrip()
     right = right.strip()
@@ -186,6 +187,8 @@ def join_text(left: str, right: str) -> str:
         and right.split(" ", 1)[0].rstrip(",.;:") not in _NO_JOIN_AFTER_HYPHEN
     ):
         return left[:-1] + right
+    if left.endswith("-") and len(left) >= 2 and left[-2].isdigit() and right[0].isdigit():
+        return left + right
     return left + " " + right
 
 

@@ -177,6 +177,10 @@ def test_join_text_rejoins_hyphenated_words_but_keeps_elisions() -> None:
     assert join_text("eerste", "Tweede") == "eerste Tweede"
 
 
+def test_join_text_keeps_the_dash_of_a_wrapped_range() -> None:
+    assert join_text("actieplan 2023-", "2024") == "actieplan 2023-2024"
+
+
 def test_split_marker() -> None:
     assert split_marker("• Punt") == ("•", "Punt")
     assert split_marker("2. Tweede") == ("2.", "Tweede")
