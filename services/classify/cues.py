@@ -40,6 +40,9 @@ BBV_QUESTIONS: list[tuple[re.Pattern[str], Context]] = [
         "kosten",
     ),
     (re.compile(r"^wat (?:kost|kostte) (?:het|dat)"), "kosten"),
+    # The monitor's first question ("Wat zien we?") asks for the developments and their causes.
+    (re.compile(rf"^wat (?:zien|zagen|signaleren|merken) {_WE}\b"), "toelichting"),
+    (re.compile(r"^wat (?:is|zijn) er (?:gebeurd|veranderd)\b"), "toelichting"),
 ]
 
 Tense = Literal["past", "future", "present"]
@@ -111,7 +114,7 @@ SECTION_CUES: list[tuple[re.Pattern[str], Context, bool]] = [
         re.compile(
             r"^(?:kengetallen|beleidsindicatoren|indicatoren|verbonden partijen|risico'?s"
             r"|investeringen|(?:relevante |kaderstellende )?beleids(?:kaders|nota'?s|stukken)"
-            r"|bijlagen?|inleiding|leeswijzer)\b"
+            r"|(?:onze )?uitgangspunten|bijlagen?|inleiding|leeswijzer)\b"
         ),
         "overig",
         True,

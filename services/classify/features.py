@@ -60,7 +60,7 @@ VOCABULARY: dict[str, frozenset[str]] = {
     ),
     "change": _words(
         "stijgen dalen toenemen afnemen stijging daling groei groeien toename afname verbeteren "
-        "verslechteren verminderen halveren verdubbelen hoger lager meer minder"
+        "verslechteren verminderen halveren verdubbelen oplopen teruglopen hoger lager meer minder"
     ),
     "achieved": _words(
         "bereiken realiseren behalen halen resultaat gerealiseerd behaald streefwaarde norm "
@@ -226,6 +226,11 @@ def heading_features(position: Position) -> Features:
             # A subsection of the cost question ("Wat heeft het gekost?" > "6.3 Inkomen")
             # explains the figures of one part of the budget.
             feats["near_cue:toelichting"] = 1.0
+    elif position.after_cue is not None:
+        # Reports often set the topics that answer a BBV question as its siblings ("Wat
+        # hebben we gedaan?", "Aanpak eenzaamheid", "Cliëntondersteuning"): the question
+        # governs them as if they stood under it.
+        feats[f"cue:{position.after_cue}"] = 1.0
     else:
         feats["cue:none"] = 1.0
     if position.after_cue is not None:
@@ -260,7 +265,8 @@ def unit_features(
     """Everything the label model knows of one unit before it sees its neighbours' labels."""
     feats = text_features(text)
     inline = inline_context(text)
-    listed = list_intro_context(intro) if intro else None
+    # "... leidde tot de volgende resultaten:" is of a piece with the list it opens.
+    listed = list_intro_context(intro or text)
     if column is None and inline is None and listed is None:
         feats.update(heading_features(position))
     elif column is not None:

@@ -11,7 +11,7 @@ from services.classify.cues import (
     list_intro_context,
     question_tense,
 )
-from services.classify.features import text_features
+from services.classify.features import heading_features, text_features, unit_features
 from services.classify.model import load_model
 from services.classify.scopes import HeadingScopes, Position
 from services.classify.sections import Heading
@@ -39,6 +39,8 @@ from tests.unit.classify_fixtures import DocBuilder
         ("Toelichting afwijkingen", "toelichting"),
         ("Stand van zaken", "toelichting"),
         ("Voortgang", "toelichting"),
+        ("Wat zien we?", "toelichting"),
+        ("Wat is er gebeurd?", "toelichting"),
     ],
 )
 def test_bbv_questions_and_cue_headings(heading: str, context: str) -> None:
@@ -48,13 +50,15 @@ def test_bbv_questions_and_cue_headings(heading: str, context: str) -> None:
 
 
 def test_plain_headings_carry_no_cue() -> None:
-    assert heading_context("Onze uitgangspunten") is None
     assert heading_context("Aanpak eenzaamheid") is None
+    assert heading_context("Wat zien wij in de wijk") is not None
+    assert heading_context("Zien en gezien worden") is None
 
 
 def test_standard_bbv_parts_are_overig() -> None:
     assert heading_context("Verbonden partijen") == ("overig", True)
     assert heading_context("Kengetallen") == ("overig", True)
+    assert heading_context("Onze uitgangspunten") == ("overig", True)
 
 
 def test_question_tense_tells_a_plan_from_an_account() -> None:
@@ -87,6 +91,25 @@ def test_a_cue_ends_at_the_next_heading_of_its_level() -> None:
     assert after.after_cue == "resultaat"
     scopes.enter(_heading("Programma 4 Wonen", 1, 5))
     assert scopes.position() == Position(heading="Programma 4 Wonen")
+
+
+def test_topic_headings_after_a_question_carry_its_cue() -> None:
+    scopes = HeadingScopes()
+    scopes.enter(_heading("Taakveld 6.1 Samenkracht", 2, 1))
+    scopes.enter(_heading("Wat hebben we daarvoor gedaan?", 3, 2))
+    scopes.enter(_heading("Aanpak eenzaamheid", 3, 3))
+    feats = heading_features(scopes.position())
+    assert feats["cue:activiteit"] == 1.0
+    assert "cue:none" not in feats
+    scopes.enter(_heading("Verbonden partijen", 3, 4))
+    assert "cue:activiteit" not in heading_features(scopes.position())
+
+
+def test_a_paragraph_opening_a_list_shares_the_cue_of_its_items() -> None:
+    intro = "De inzet leidde in 2022 tot de volgende resultaten:"
+    feats = unit_features(intro, "paragraph", Position(cue="activiteit"), None, "", "")
+    assert feats["list_of:resultaat"] == 1.0
+    assert "cue:activiteit" not in feats
 
 
 def _paragraphs(builder: DocBuilder) -> dict[str, Paragraph]:
@@ -129,6 +152,23 @@ def test_the_heading_weighs_on_neutral_text_and_its_scope_ends() -> None:
     assert "Wat hebben we bereikt?" in paragraphs[text].evidence
     after = paragraphs["De gemeente werkt samen met de voedselbank."]
     assert "Wat hebben we bereikt?" not in after.evidence
+
+
+def test_a_topic_after_an_activity_question_is_activiteit() -> None:
+    text = (
+        "In 2019 hebben wij samen met de bibliotheek ontmoetingsplekken ingericht en "
+        "vrijwilligers getraind."
+    )
+    builder = (
+        DocBuilder()
+        .heading("Taakveld 6.1 Samenkracht", size=16)
+        .heading("Wat hebben we daarvoor gedaan in 2019?", size=12)
+        .heading("Aanpak eenzaamheid", size=12)
+        .text(text)
+    )
+    paragraph = _paragraphs(builder)[text]
+    assert paragraph.label == "activiteit"
+    assert "follows a 'activiteit' heading" in paragraph.evidence
 
 
 def test_a_list_of_causes_is_toelichting_under_an_activity_question() -> None:
