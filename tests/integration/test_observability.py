@@ -24,7 +24,7 @@ import pytest
 
 from deploy.grafana.queries import expand_macros, promql_expressions
 from pcflow.prometheus import start_prometheus
-from pcflow.stack import Stack, free_port
+from pcflow.stack import INFRA_STOP_SECONDS, Stack, free_port
 from tests.e2e.test_pipeline import drop, wait_final
 
 pytestmark = [
@@ -78,7 +78,7 @@ def prometheus(running_stack: Stack) -> Iterator[int]:
     try:
         yield port
     finally:
-        running_stack.stop(["prometheus"])
+        running_stack.stop(["prometheus"], INFRA_STOP_SECONDS)
 
 
 @pytest.mark.timeout(300)
