@@ -26,8 +26,15 @@ from aiokafka.errors import TopicAlreadyExistsError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared import topics
+from shared.settings import CommonSettings
 
 SERVICES = ("ingest", "extract", "classify", "store")
+
+# After its graceful timeout a service still closes its broker connections and exits.
+EXIT_MARGIN_SECONDS = 15.0
+
+# The broker, the database and Prometheus have no message in flight to finish.
+INFRA_STOP_SECONDS = 30.0
 
 
 class StackSettings(BaseSettings):
@@ -260,7 +267,12 @@ class Stack:
                 time.sleep(0.05)
             self.pid_file(name).unlink(missing_ok=True)
 
-    def stop(self, names: Iterable[str], timeout: float = 30.0) -> None:
+    def service_stop_seconds(self) -> float:
+        """How long a stopping service is given: its graceful timeout, read from the same
+        environment the services get theirs from, and the time to exit after it."""
+        return CommonSettings().graceful_timeout_seconds + EXIT_MARGIN_SECONDS
+
+    def stop(self, names: Iterable[str], timeout: float) -> None:
         """SIGTERM, then SIGKILL after `timeout`: services finish the message in flight first."""
         pids = {name: pid for name in names if (pid := self.pid(name)) is not None}
         for pid in pids.values():
@@ -274,5 +286,5 @@ class Stack:
             self.pid_file(name).unlink(missing_ok=True)
 
     def down(self) -> None:
-        self.stop(reversed(self.service_names()))
-        self.stop(["prometheus", "broker", "database"])
+        self.stop(reversed(self.service_names()), self.service_stop_seconds())
+        self.stop(["prometheus", "broker", "database"], INFRA_STOP_SECONDS)

@@ -120,7 +120,7 @@ class Transport:
             if settings.kafka_compression == "none"
             else settings.kafka_compression,
             max_request_size=2 * 1024 * 1024,
-            graceful_timeout=60.0,
+            graceful_timeout=settings.graceful_timeout_seconds,
             client_id=f"pcflow-{service}",
             logger=logging.getLogger(f"pcflow.{service}.faststream"),
             log_level=logging.DEBUG,

@@ -7,6 +7,8 @@ service serves on /metrics.
 
 from prometheus_client import Counter, Gauge, Histogram
 
+from shared.errors import RetriesExhausted
+
 DOCUMENTS = Counter("pcflow_documents_total", "Documents that reached a final status", ["status"])
 UPLOADS = Counter("pcflow_uploads_total", "Files seen by ingest", ["result"])
 PAGES = Counter("pcflow_pages_extracted_total", "Pages extracted")
@@ -55,4 +57,6 @@ def initialise(service: str) -> None:
     for result in ("accepted", "duplicate", "rejected"):
         UPLOADS.labels(result=result)
     TRANSIENT_RETRIES.labels(stage=service)
+    # PcflowRetriesExhausted fires on the first of these: that one must be an increase.
+    DLQ_MESSAGES.labels(stage=service, reason=RetriesExhausted.reason)
     CIRCUIT_OPEN.labels(stage=service)

@@ -55,6 +55,12 @@ class CommonSettings(BaseSettings):
         description="longest a message is retried after its first transient failure; outlasts "
         "a database fail-over or broker restart, not an outage someone must fix",
     )
+    graceful_timeout_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="after SIGTERM, how long a service waits for the message in flight before "
+        "it exits anyway; whatever stops a service must wait at least this long",
+    )
 
 
 class MongoSettings(BaseSettings):

@@ -118,4 +118,4 @@ def running_stack(infra: Stack, trace_collector: TraceCollector) -> Iterator[Sta
         infra.start_services()
     infra.wait_healthy()
     yield infra
-    infra.stop(reversed(infra.service_names()))
+    infra.stop(reversed(infra.service_names()), infra.service_stop_seconds())

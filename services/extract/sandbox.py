@@ -38,10 +38,15 @@ from .sniff import check_pdf_bytes
 
 # Children fork from a server that has already imported the extractor, so each document costs
 # a fork rather than a fresh interpreter; the service's entry module is preloaded too, because
-# every child re-imports it.
+# every child re-imports it. The first module makes the server and its children ignore SIGTERM.
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(
-    ["services.extract.child", "services.extract.core", "services.extract.app"]
+    [
+        "services.extract.forkserver_init",
+        "services.extract.child",
+        "services.extract.core",
+        "services.extract.app",
+    ]
 )
 
 

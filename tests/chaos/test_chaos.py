@@ -20,7 +20,14 @@ from aiokafka import AIOKafkaProducer
 from pymongo import AsyncMongoClient
 
 from pcflow.dlq import read_dead_letters
-from pcflow.stack import SERVICES, Stack, StackSettings, free_port, free_port_block
+from pcflow.stack import (
+    INFRA_STOP_SECONDS,
+    SERVICES,
+    Stack,
+    StackSettings,
+    free_port,
+    free_port_block,
+)
 from samples.make_samples import make_sample
 from shared import topics
 from tests.e2e.test_pipeline import drop
@@ -171,13 +178,13 @@ def kill_each_service(stack: Stack) -> None:
 
 
 def database_outage(stack: Stack) -> None:
-    stack.stop(["database"])
+    stack.stop(["database"], INFRA_STOP_SECONDS)
     time.sleep(20)
     stack.start_database()
 
 
 def broker_restart(stack: Stack) -> None:
-    stack.stop(["broker"])
+    stack.stop(["broker"], INFRA_STOP_SECONDS)
     stack.start_broker()
     asyncio.run(stack.create_topics())
 

@@ -6,10 +6,12 @@ import asyncio
 import hashlib
 import shutil
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer
+from prometheus_client.parser import text_string_to_metric_families
 from pymongo import AsyncMongoClient
 
 from pcflow.dlq import read_dead_letters
@@ -108,6 +110,18 @@ async def count_documents(stack: Stack, doc_ids: list[str]) -> int:
         await client.close()
 
 
+def duplicate_uploads(stack: Stack) -> float:
+    """How many files ingest has recognised, by their content, as a document it already has."""
+    port = stack.settings.metrics_ports()["ingest"]
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        text = response.read().decode()
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == "pcflow_uploads_total" and sample.labels == {"result": "duplicate"}:
+                return float(sample.value)
+    raise AssertionError("ingest reports no pcflow_uploads_total{result=duplicate}")
+
+
 def test_three_reports_end_stored_once_and_a_non_pdf_fails(
     running_stack: Stack, corpus: Path
 ) -> None:
@@ -127,9 +141,13 @@ def test_three_reports_end_stored_once_and_a_non_pdf_fails(
     messages = [m for m in asyncio.run(structured_messages(stack)) if m.document_id in ids]
     assert sorted(m.document_id for m in messages) == sorted(ids)
 
-    again = drop(stack, corpus / "dev" / DEV_FILES[0], name="renamed-copy.pdf")
-    assert again == ids[0]
-    time.sleep(5)
+    duplicates_before = duplicate_uploads(stack)
+    drop(stack, corpus / "dev" / DEV_FILES[0], name="renamed-copy.pdf")
+    deadline = time.monotonic() + 30
+    while duplicate_uploads(stack) == duplicates_before and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert duplicate_uploads(stack) == duplicates_before + 1, "ingest knew the renamed copy"
+    assert asyncio.run(wait_final(stack, [ids[0]]))[ids[0]]["filename"] == DEV_FILES[0]
     assert asyncio.run(count_documents(stack, ids)) == len(ids)
     assert len(asyncio.run(structured_bodies(stack, ids))) == len(ids)
     again_messages = [m for m in asyncio.run(structured_messages(stack)) if m.document_id in ids]

@@ -14,7 +14,7 @@ from aiokafka import AIOKafkaConsumer
 from moto.server import ThreadedMotoServer
 from pymongo import AsyncMongoClient
 
-from pcflow.stack import Stack, StackSettings, free_port
+from pcflow.stack import INFRA_STOP_SECONDS, Stack, StackSettings, free_port
 from services.ingest.app import make_source
 from services.ingest.core import document_id
 from services.ingest.ingestor import Ingestor
@@ -45,7 +45,7 @@ def own_broker(infra: Stack, tmp_path: Path) -> Iterator[Stack]:
     stack.start_broker()
     asyncio.run(stack.create_topics())
     yield stack
-    stack.stop(["broker"])
+    stack.stop(["broker"], INFRA_STOP_SECONDS)
 
 
 async def first_uploaded(bootstrap: str) -> DocumentUploaded:

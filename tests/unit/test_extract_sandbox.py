@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -84,17 +85,33 @@ def test_wall_clock_limit_kills_the_child() -> None:
         extract_in_sandbox(_simple_pdf(), "slow", limits=ExtractLimits(wall_seconds=0.01))
 
 
-def _scanned_pdf() -> bytes:
-    """An image-only page: OCR renders it, which needs far more than the limit below."""
+def _scanned_pdf(pages: int = 1) -> bytes:
+    """Image-only pages: OCR renders each at 300 dpi, costing memory and about a CPU second."""
     doc = pymupdf.open()
-    page = doc.new_page()
-    pixmap = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 1200, 1600), False)
-    pixmap.clear_with(200)
-    page.insert_image(page.rect, pixmap=pixmap)
+    for _ in range(pages):
+        page = doc.new_page()
+        pixmap = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 1200, 1600), False)
+        pixmap.clear_with(200)
+        page.insert_image(page.rect, pixmap=pixmap)
     data: bytes = doc.tobytes()
     return data
 
 
-def test_memory_limit_is_a_typed_error() -> None:
-    with pytest.raises((ExtractionMemoryExceeded, CorruptDocument)):
-        extract_in_sandbox(_scanned_pdf(), "mem", limits=ExtractLimits(memory_mib=40))
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract missing")
+def test_memory_limit_is_its_own_typed_error() -> None:
+    """Under the same limit a text page is extracted and a page to OCR is refused as memory."""
+    limits = ExtractLimits(memory_mib=200)
+    assert extract_in_sandbox(_simple_pdf(), "text", limits=limits).blocks
+    with pytest.raises(ExtractionMemoryExceeded, match="exceeded the memory limit"):
+        extract_in_sandbox(_scanned_pdf(), "mem", limits=limits)
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract missing")
+def test_cpu_limit_stops_a_busy_child_long_before_its_wall_clock() -> None:
+    """OCR of four pages takes several CPU seconds: the child is stopped after one."""
+    start = time.monotonic()
+    with pytest.raises(ExtractionTimeout, match="more than 1 s of CPU"):
+        extract_in_sandbox(
+            _scanned_pdf(pages=4), "busy", limits=ExtractLimits(cpu_seconds=1, wall_seconds=60)
+        )
+    assert time.monotonic() - start < 30

@@ -36,11 +36,26 @@ def classified(paragraphs: int) -> DocumentClassified:
     )
 
 
-def test_fields_are_derived_from_the_event_alone() -> None:
-    event = classified(3)
-    assert document_fields(event) == document_fields(event)
-    assert document_fields(event)["counts"]["paragraphs"] == 3
-    assert document_fields(event)["counts"]["needs_review"] == 2
+def test_the_status_record_summarises_the_event() -> None:
+    fields = document_fields(classified(3))
+    assert fields["pipeline_version"] == "1"
+    assert fields["uploaded_at"] == T0
+    assert fields["page_count"] == 1
+    assert fields["counts"] == {
+        "paragraphs": 3,
+        "needs_review": 2,
+        "financial_lines": 0,
+        "tables": 0,
+        "sections": 0,
+    }
+
+
+def test_the_upload_name_wins_over_the_name_inside_the_document() -> None:
+    event = classified(1)
+    event.document.filename = "inside.pdf"
+    assert document_fields(event)["filename"] == "inside.pdf"
+    event.filename = "uploaded.pdf"
+    assert document_fields(event)["filename"] == "uploaded.pdf"
 
 
 def test_the_status_record_stays_small_whatever_the_document() -> None:
