@@ -256,3 +256,13 @@ def test_a_dropped_minus_comes_back_where_the_row_must_add_up() -> None:
         ["-61.000", "-23.000", "-84.000"],
         ["-61.000", "", "61.000"],
     ]
+
+
+def test_a_dark_picture_above_a_table_does_not_move_its_rules() -> None:
+    # the table: rules at x = 10, 200, 300 between y = 100 and 160
+    hs = [(100.0, 10.0, 300.0), (130.0, 10.0, 300.0), (160.0, 10.0, 300.0)]
+    vs = [(10.0, 100.0, 160.0), (200.0, 100.0, 160.0), (300.0, 100.0, 160.0)]
+    # a filled picture higher up reads as a vertical run in every pixel column from 150 to 210
+    picture = [(150.0 + 0.5 * i, 20.0, 80.0) for i in range(121)]
+    (grid,) = (g for g in find_grids(hs, [*vs, *picture]) if g.bbox[1] == 100.0)
+    assert grid.xs == [10.0, 200.0, 300.0]
