@@ -120,8 +120,9 @@ def normalise_taakveld(text: str, year: int | None = None) -> str | None:
     """The official dotted code a label refers to ("630 - Inkomensregelingen" -> "6.3").
 
     A numeric prefix is read in every notation in use; where it is ambiguous ("010" is 0.1 or
-    0.10) the printed name decides. Without a number only an official name, printed as is,
-    counts. A hoofdtaakveld alone ("Saldo 6 Sociaal domein") is not a taakveld.
+    0.10) the printed name decides. Without a number only an official name counts, printed as
+    is but for the spaces OCR may lose. A hoofdtaakveld alone ("Saldo 6 Sociaal domein") is not
+    a taakveld.
     """
     label = " ".join(unicodedata.normalize("NFKC", text).split()).lstrip(_LEAD_NOISE)
     for _ in range(2):
@@ -142,11 +143,18 @@ def normalise_taakveld(text: str, year: int | None = None) -> str | None:
             if _name_score(best, name) >= 0.6:
                 return best
         return pool[0]
-    wanted = _norm_name(label)
+    return _official_names(year).get(_norm_name(label).replace(" ", ""))
+
+
+@cache
+def _official_names(year: int | None) -> dict[str, str]:
+    """Code by official name, compared without spaces: OCR loses the space between two words
+    ("Persoonsgebonden budgetWmo"), and no two official names differ in spacing alone. The
+    first taakveld of the list wins, as it did when the names were compared one by one."""
+    out: dict[str, str] = {}
     for tv in taakvelden(year) or list(_all()):
-        if _norm_name(tv.name) == wanted:
-            return tv.code
-    return None
+        out.setdefault(_norm_name(tv.name).replace(" ", ""), tv.code)
+    return out
 
 
 # A code a label mentions rather than starts with: after the word taakveld anywhere, or as the

@@ -18,3 +18,17 @@ from shared.iv3 import normalise_taakveld
 )
 def test_ocr_misreadings_of_a_code_still_name_the_taakveld(label: str, code: str) -> None:
     assert normalise_taakveld(label, 2019) == code
+
+
+@pytest.mark.parametrize(
+    ("label", "code"),
+    [
+        ("Persoonsgebonden budgetWmo", "6.791"),
+        ("Jeugdhulp behandeling", "6.752"),
+        ("Persoonsgebonden budget", None),
+    ],
+)
+def test_an_official_name_with_a_space_lost_by_ocr_still_names_the_taakveld(
+    label: str, code: str | None
+) -> None:
+    assert normalise_taakveld(label, 2025) == code
