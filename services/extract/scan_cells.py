@@ -13,7 +13,7 @@ from .digits import Strip, read_cell, read_strips
 from .grid import Grid
 from .layout import Word
 from .scan_image import Render, crop, erase_rules
-from .scan_sums import repair_signs
+from .scan_sums import repair_signs, restore_spilled_amounts
 from .tables import YEAR, is_amount
 
 Cell = tuple[int, int]
@@ -179,12 +179,22 @@ def drop_strays(grid: Grid, words: list[Word]) -> list[Word]:
 
 
 _NOISE = "|_‘‚'`*!¦"
+# Punctuation this narrow is a speck: a printed dash or minus is several points wide.
+_SPECK_WIDTH_PT = 1.0
+# Letters and figures this low are a piece of rule: the smallest printed type is taller.
+_MIN_GLYPH_PT = 2.0
 
 
 def clean_word(word: Word) -> bool:
-    """Strip rule remnants and specks from an OCR word; False when nothing is left."""
+    """Strip rule remnants and specks from an OCR word; False when nothing is left.
+
+    OCR reads a speck beside a label as "_—" and a sliver of rule as "OO"; left in a cell they
+    hide a key from whoever looks it up ("Taakveld —") or change a row's label.
+    """
     word.text = word.text.strip(_NOISE)
-    return bool(word.text)
+    if any(ch.isalnum() for ch in word.text):
+        return word.y1 - word.y0 >= _MIN_GLYPH_PT
+    return bool(word.text) and word.x1 - word.x0 >= _SPECK_WIDTH_PT
 
 
 _ZERO_LOOKALIKES = re.compile(r"^[ûÛüÜoOQD©]$|^ij$")
@@ -217,8 +227,9 @@ def repair_numeric_columns(rows: list[list[str]]) -> None:
 
     A lone round glyph in an amount column is a zero, "=" or a low quote before digits is a
     minus, and punctuation after the last digit is a speck. Where the table prints thousands
-    with dots, a comma in that place or a missing dot is a misread too. Text columns are left
-    alone.
+    with dots, a comma in that place or a missing dot is a misread too; a figure read into
+    the label cell goes back to its empty cell where the column total confirms it. Text columns
+    are left alone.
     """
     if not rows:
         return
@@ -243,6 +254,7 @@ def repair_numeric_columns(rows: list[list[str]]) -> None:
                 row[col] = _thousands(text)
     for row in rows:
         _spread_run_together(row, columns)
+    restore_spilled_amounts(rows, columns)
     repair_signs(rows, columns)
 
 

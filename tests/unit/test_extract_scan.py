@@ -8,7 +8,7 @@ import numpy as np
 import pymupdf
 import pytest
 
-from services.extract.binarize import clean_ink, ink_threshold
+from services.extract.binarize import clean_ink, ink_threshold, without_paper
 from services.extract.bullets import bullet_before
 from services.extract.digits import Strip, parse_tsv, read_cell, read_strips
 from services.extract.grid import find_grids
@@ -16,6 +16,7 @@ from services.extract.layout import Line, Span, Word
 from services.extract.paragraphs import build_blocks
 from services.extract.scan_cells import (
     amount_columns,
+    clean_word,
     data_rows,
     drop_strays,
     repair_numeric_columns,
@@ -43,6 +44,17 @@ def test_specks_and_shading_go_full_stops_stay() -> None:
     assert ink[31, 31]
     assert ink[170, 52]
     assert not ink[50, 100]
+
+
+def test_shading_turns_white_and_ink_keeps_its_grey_edges() -> None:
+    gray = np.full((120, 120), 245, dtype=np.uint8)
+    gray[10:110, 10:110] = 210  # grainy cell shading
+    gray[30:90:7, 20:100] = 190
+    gray[50:70, 40:44] = 20  # a stroke
+    gray[50:70, 44] = 100  # its anti-aliased edge
+    out = without_paper(gray)
+    assert out[15, 15] == 255 and out[30, 50] == 255
+    assert out[60, 41] == 20 and out[60, 44] == 100
 
 
 def test_threshold_stays_in_band_for_an_empty_page() -> None:
@@ -168,6 +180,15 @@ def _word(x0: float, x1: float, text: str) -> Word:
     return Word(x0, 100.0, x1, 108.0, text)
 
 
+def test_a_speck_read_as_a_dash_and_a_sliver_of_rule_read_as_letters_are_dropped() -> None:
+    speck = Word(109.9, 674.2, 110.4, 685.6, "_—")
+    dash = Word(150.0, 674.2, 154.0, 685.6, "-")
+    sliver = Word(224.0, 481.9, 245.4, 483.0, "OO")
+    assert not clean_word(speck)
+    assert not clean_word(sliver)
+    assert clean_word(dash) and dash.text == "-"
+
+
 def test_specks_read_as_short_words_far_from_a_label_are_dropped() -> None:
     (grid,) = find_grids(
         [(90.0, 10.0, 400.0), (120.0, 10.0, 400.0)],
@@ -266,3 +287,17 @@ def test_a_dark_picture_above_a_table_does_not_move_its_rules() -> None:
     picture = [(150.0 + 0.5 * i, 20.0, 80.0) for i in range(121)]
     (grid,) = (g for g in find_grids(hs, [*vs, *picture]) if g.bbox[1] == 100.0)
     assert grid.xs == [10.0, 200.0, 300.0]
+
+
+def test_a_figure_read_into_the_label_goes_back_where_the_column_total_confirms_it() -> None:
+    rows = [
+        ["Taakveld", "2026", "2027"],
+        ["Huishoudelijke hulp (Wmo)", "250", "400"],
+        ["Persoonsgebonden budget Wmo 90", "", "90"],
+        ["Begeleide participatie", "60", "110"],
+        ["Overige afwijkingen kleiner dan € 50.000", "", "5"],
+        ["Totaal ombuigingen", "400", "605"],
+    ]
+    repair_numeric_columns(rows)
+    assert rows[2] == ["Persoonsgebonden budget Wmo", "90", "90"]
+    assert rows[4] == ["Overige afwijkingen kleiner dan € 50.000", "", "5"]
