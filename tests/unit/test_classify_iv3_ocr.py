@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.iv3 import normalise_taakveld
+from shared.iv3 import label_taakvelden, normalise_taakveld
 
 
 @pytest.mark.parametrize(
@@ -32,3 +32,18 @@ def test_an_official_name_with_a_space_lost_by_ocr_still_names_the_taakveld(
     label: str, code: str | None
 ) -> None:
     assert normalise_taakveld(label, 2025) == code
+
+
+@pytest.mark.parametrize(
+    ("label", "codes"),
+    [
+        ("GB1 - Maatwerk geëscaleerde zorg 18+", ("6.81",)),
+        ("6.7l Maatwerkdienstverlening 18+", ("6.71",)),
+        ("Go 12 fietsen", ()),
+        ("B2 Bijstand", ()),
+    ],
+)
+def test_a_code_read_partly_as_letters_counts_when_the_name_agrees(
+    label: str, codes: tuple[str, ...]
+) -> None:
+    assert label_taakvelden(label, 2022) == codes
