@@ -20,8 +20,10 @@ from services.extract.scan_cells import (
     data_rows,
     drop_strays,
     repair_numeric_columns,
+    reread_amounts,
 )
-from services.extract.scan_image import ruled_cells
+from services.extract.scan_image import Render, ruled_cells
+from services.extract.tables import fill_grid
 from services.extract.text import merge_same_baseline, ocr_bullet, ocr_bullet_spans, split_marker
 
 
@@ -301,3 +303,71 @@ def test_a_figure_read_into_the_label_goes_back_where_the_column_total_confirms_
     repair_numeric_columns(rows)
     assert rows[2] == ["Persoonsgebonden budget Wmo", "90", "90"]
     assert rows[4] == ["Overige afwijkingen kleiner dan € 50.000", "", "5"]
+
+
+def test_amounts_in_a_cell_a_faded_rule_joined_go_back_to_their_columns() -> None:
+    hs = [(10.0, 10.0, 400.0), (30.0, 10.0, 400.0), (50.0, 10.0, 400.0), (70.0, 10.0, 400.0)]
+    # the rule at 320 fades out below the header, the one at 120 in the last row
+    vs = [(10.0, 10.0, 70.0), (120.0, 10.0, 50.0), (240.0, 10.0, 70.0), (320.0, 10.0, 30.0)]
+    (grid,) = find_grids(hs, [*vs, (400.0, 10.0, 70.0)])
+
+    def word(x0: float, x1: float, y: float, text: str) -> Word:
+        return Word(x0, y - 4.0, x1, y + 4.0, text)
+
+    words = [
+        word(150.0, 200.0, 20.0, "Incidenteel"),
+        word(250.0, 300.0, 20.0, "Structureel"),
+        word(340.0, 380.0, 20.0, "Totaal"),
+        word(20.0, 100.0, 40.0, "Woningaanpassingen"),
+        word(150.0, 190.0, 40.0, "-61.000"),
+        word(340.0, 380.0, 40.0, "-61.000"),
+        word(20.0, 40.0, 60.0, "6.2"),
+        word(45.0, 90.0, 60.0, "Wijkteams"),
+        word(150.0, 190.0, 60.0, "-64.500"),
+        word(340.0, 380.0, 60.0, "-64.500"),
+    ]
+    draft = fill_grid(grid, words, 0, ocr=True)
+    assert draft is not None
+    assert draft.rows[1:] == [
+        ["Woningaanpassingen", "-61.000", "", "-61.000"],
+        ["6.2 Wijkteams", "-64.500", "", "-64.500"],
+    ]
+
+
+def test_an_amount_whose_box_ocr_stretched_over_specks_stays_in_its_own_cell() -> None:
+    (grid,) = find_grids(
+        [(10.0, 10.0, 400.0), (30.0, 10.0, 400.0), (50.0, 10.0, 400.0)],
+        [(10.0, 10.0, 50.0), (260.0, 10.0, 50.0), (320.0, 10.0, 50.0), (400.0, 10.0, 50.0)],
+    )
+    words = [
+        Word(15.0, 15.0, 70.0, 25.0, "Lasten"),
+        Word(270.0, 15.0, 310.0, 25.0, "2016"),
+        Word(330.0, 15.0, 390.0, 25.0, "2017"),
+        Word(15.0, 35.0, 70.0, 45.0, "Totaallasten"),
+        Word(180.0, 35.0, 311.0, 45.0, "33.955"),
+        Word(360.0, 35.0, 390.0, 45.0, "33.976"),
+    ]
+    draft = fill_grid(grid, words, 0, ocr=True)
+    assert draft is not None
+    assert draft.rows[1] == ["Totaallasten", "33.955", "33.976"]
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract missing")
+def test_a_figure_read_with_a_letter_in_a_text_table_is_read_again_with_digits() -> None:
+    doc = pymupdf.open()
+    page = doc.new_page(width=300, height=40)
+    page.insert_text((10, 25), "Aandeel rookvrij", fontsize=10)
+    page.insert_text((240, 25), "85%", fontsize=10)
+    pix = page.get_pixmap(dpi=300, colorspace=pymupdf.csGRAY)
+    gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width).copy()
+    render = Render(gray, 300, 0, 0)
+    (grid,) = find_grids(
+        [(5.0, 5.0, 295.0), (35.0, 5.0, 295.0)],
+        [(5.0, 5.0, 35.0), (200.0, 5.0, 35.0), (295.0, 5.0, 35.0)],
+    )
+    words = [
+        Word(10.0, 15.0, 90.0, 27.0, "Aandeel rookvrij"),
+        Word(240.0, 15.0, 262.0, 27.0, "B5%"),
+    ]
+    texts = [w.text for w in reread_amounts(render, grid, words, "nld")]
+    assert texts == ["Aandeel rookvrij", "85%"]
