@@ -120,8 +120,9 @@ def normalise_taakveld(text: str, year: int | None = None) -> str | None:
     """The official dotted code a label refers to ("630 - Inkomensregelingen" -> "6.3").
 
     A numeric prefix is read in every notation in use; where it is ambiguous ("010" is 0.1 or
-    0.10) the printed name decides. Without a number only an official name, printed as is,
-    counts. A hoofdtaakveld alone ("Saldo 6 Sociaal domein") is not a taakveld.
+    0.10) the printed name decides. Without a number only an official name counts, printed as
+    is but for the spaces OCR may lose. A hoofdtaakveld alone ("Saldo 6 Sociaal domein") is not
+    a taakveld.
     """
     label = " ".join(unicodedata.normalize("NFKC", text).split()).lstrip(_LEAD_NOISE)
     for _ in range(2):
@@ -142,11 +143,18 @@ def normalise_taakveld(text: str, year: int | None = None) -> str | None:
             if _name_score(best, name) >= 0.6:
                 return best
         return pool[0]
-    wanted = _norm_name(label)
+    return _official_names(year).get(_norm_name(label).replace(" ", ""))
+
+
+@cache
+def _official_names(year: int | None) -> dict[str, str]:
+    """Code by official name, compared without spaces: OCR loses the space between two words
+    ("Persoonsgebonden budgetWmo"), and no two official names differ in spacing alone. The
+    first taakveld of the list wins, as it did when the names were compared one by one."""
+    out: dict[str, str] = {}
     for tv in taakvelden(year) or list(_all()):
-        if _norm_name(tv.name) == wanted:
-            return tv.code
-    return None
+        out.setdefault(_norm_name(tv.name).replace(" ", ""), tv.code)
+    return out
 
 
 # A code a label mentions rather than starts with: after the word taakveld anywhere, or as the
@@ -193,16 +201,34 @@ def _after_speck(label: str, year: int | None) -> str | None:
     short word and a number, so a code without a matching name is not taken.
     """
     speck = _SPECK.match(label)
-    if speck is None:
-        return None
-    rest = label[speck.end() :]
-    code = normalise_taakveld(rest, year)
-    match = _CODE.match(rest)
+    return _confirmed(label[speck.end() :], year) if speck is not None else None
+
+
+def _confirmed(label: str, year: int | None) -> str | None:
+    """The code `label` starts with, when the official name printed after it agrees."""
+    code = normalise_taakveld(label, year)
+    match = _CODE.match(label)
     if code is None or match is None:
         return None
-    return (
-        code if _name_score(code, rest[match.end() :].strip(" -–:.")) >= SPECK_NAME_SCORE else None
-    )
+    name = label[match.end() :].strip(" -–:.")
+    return code if _name_score(code, name) >= SPECK_NAME_SCORE else None
+
+
+# Letters a scan reads for figures in a printed code ("GB1" for 681, "6.7l" for 6.71).
+_DIGIT_LOOKALIKES = str.maketrans("GbBOoDlIiSsZz", "6680001115522")
+_LOOKALIKE_CODE = re.compile(r"^(?=[\w.,:]*\d)[\dGbBOoDlIiSsZz.,:]{2,8}(?=\s)")
+
+
+def _misread_code(label: str, year: int | None) -> str | None:
+    """The code of a label whose code OCR read partly as letters, when the name agrees.
+
+    A word of those letters alone is no code, so the token must hold a figure as well, and
+    only the official name printed after it tells a misread code from an ordinary label.
+    """
+    token = _LOOKALIKE_CODE.match(label)
+    if token is None or token.group().isdigit():
+        return None
+    return _confirmed(token.group().translate(_DIGIT_LOOKALIKES) + label[token.end() :], year)
 
 
 @cache
@@ -225,11 +251,14 @@ def label_taakvelden(label: str, year: int | None = None) -> tuple[str, ...]:
     """Every taakveld a row label names, in the order named; more than one means the row is
     about several taakvelden and so about none of them alone.
 
-    The label names a taakveld by a leading code or its official name (`normalise_taakveld`),
+    The label names a taakveld by a leading code or its official name (`normalise_taakveld`;
+    on a scan also a code after a speck or read partly as letters, when the name agrees),
     by a code it mentions ("Nieuwbouw wijkcentrum (taakveld 6.1)", "Wmo (6.6, 6.71 en 6.81)"),
     or by the official name without its qualifier when no other taakveld of the year has it.
     """
-    code = normalise_taakveld(label, year) or _after_speck(label, year)
+    code = (
+        normalise_taakveld(label, year) or _after_speck(label, year) or _misread_code(label, year)
+    )
     if code is not None:
         return (code,)
     mentioned = _mentioned(label, year)

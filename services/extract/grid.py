@@ -117,14 +117,20 @@ def _merge(segs: list[Segment]) -> list[Segment]:
 
 
 def _merge_runs(group: list[Segment]) -> list[Segment]:
-    pos = sorted(s[0] for s in group)[len(group) // 2]
-    out: list[Segment] = []
-    for _, a, b in sorted(group, key=lambda s: s[1]):
-        if out and a <= out[-1][2] + _TOL:
-            out[-1] = (pos, out[-1][1], max(out[-1][2], b))
+    """The group's pieces joined along their length; each joined rule lies at the median of its
+    own pieces. A group can chain far: a dark picture on a scan gives a vertical run in every
+    pixel column, and one position for the whole group moved a table's rules below it by
+    several points, cutting the last figure off every right-aligned cell."""
+    runs: list[list[Segment]] = []
+    for seg in sorted(group, key=lambda s: s[1]):
+        if runs and seg[1] <= max(s[2] for s in runs[-1]) + _TOL:
+            runs[-1].append(seg)
         else:
-            out.append((pos, a, b))
-    return out
+            runs.append([seg])
+    return [
+        (sorted(s[0] for s in run)[len(run) // 2], run[0][1], max(s[2] for s in run))
+        for run in runs
+    ]
 
 
 def _cluster(values: list[float], tol: float) -> list[float]:

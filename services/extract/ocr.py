@@ -6,9 +6,9 @@ and born-digital pages never reach Tesseract.
 The page is straightened and cleaned (binarize.py) before Tesseract reads it. Whole-page OCR
 reads running text well but misses many small figures in ruled tables: the rules touch the
 glyphs and the type is tiny at scan resolution. So the ruling lines are found in the page image
-(scan_image.py), and each table region is OCRed again on its own, upscaled and with the rules
-painted out; its words replace the page OCR's words inside the table, and its amount cells are
-read once more with digits only (scan_cells.py).
+(scan_image.py), and each table region is OCRed again on its own, upscaled, with the rules
+painted out and the cell shading whitened; its words replace the page OCR's words inside the
+table, and its amount cells are read once more with digits only (scan_cells.py).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pymupdf
 
 from shared.documents import BBox
 
-from .binarize import clean_ink, to_gray
+from .binarize import clean_ink, to_gray, without_paper
 from .bullets import bullet_before
 from .grid import Grid, find_grids
 from .layout import Line, Word, inside
@@ -145,7 +145,7 @@ def ocr_region_words(render: Render, grid: Grid, language: str) -> list[Word]:
     for y in grid.ys:
         r = int(y / k) - render.oy - r0
         image[max(r - band, 0) : r + band + 1, :] = 255
-    image = erase_rules(image, k)
+    image = without_paper(erase_rules(image, k))
     words: list[Word] = []
     with pymupdf.open("pdf", _ocr_sheet(image, render.dpi, language)) as ocr_doc:
         sheet = ocr_doc[0]

@@ -13,8 +13,8 @@ from .digits import Strip, read_cell, read_strips
 from .grid import Grid
 from .layout import Word
 from .scan_image import Render, crop, erase_rules
-from .scan_sums import repair_signs
-from .tables import YEAR, is_amount
+from .scan_sums import repair_signs, restore_spilled_amounts
+from .tables import YEAR, is_amount, scan_anchor
 
 Cell = tuple[int, int]
 
@@ -32,7 +32,7 @@ def _cell_of(grid: Grid, x: float, y: float) -> Cell | None:
 def _by_cell(grid: Grid, words: list[Word]) -> dict[Cell, list[Word]]:
     cells: dict[Cell, list[Word]] = {}
     for w in words:
-        cell = _cell_of(grid, w.xc, w.yc)
+        cell = _cell_of(grid, scan_anchor(w), w.yc)
         if cell is not None:
             cells.setdefault(cell, []).append(w)
     return cells
@@ -97,8 +97,16 @@ def reread_amounts(render: Render, grid: Grid, words: list[Word], language: str)
 
     Only rows that show amounts in either reading take part, so column titles keep their
     first reading; an empty cell of such a row is filled too, so figures that ran into the
-    neighbouring cell come back to their own column.
+    neighbouring cell come back to their own column. A cell still no amount is read once
+    more on its own, and so is a figure with a letter in it in any column.
     """
+    return _reread_figures_with_letters(
+        render, grid, _reread_columns(render, grid, words, language), language
+    )
+
+
+def _reread_columns(render: Render, grid: Grid, words: list[Word], language: str) -> list[Word]:
+    """The amount columns read again as one image, and cells still no amount one by one."""
     ncols = len(grid.xs) - 1
     first = _texts(grid, words)
     if ncols < 2 or sum(1 for (_, c), t in first.items() if c > 0 and _amountish(t)) < 2:
@@ -116,7 +124,7 @@ def reread_amounts(render: Render, grid: Grid, words: list[Word], language: str)
         wanted = cell[0] in rows and cell[1] in columns
         if wanted and (is_amount(new) or not _amountish(first.get(cell, ""))):
             replaced.add(cell)
-    kept = [w for w in words if _cell_of(grid, w.xc, w.yc) not in replaced]
+    kept = [w for w in words if _cell_of(grid, scan_anchor(w), w.yc) not in replaced]
     out = kept + [w for cell in replaced for w in reread[cell]]
     final = {**first, **{c: second[c] for c in replaced}}
     misread = [
@@ -127,8 +135,30 @@ def reread_amounts(render: Render, grid: Grid, words: list[Word], language: str)
     for cell in misread[:_MAX_CELL_READS]:
         word = _read_one_cell(render, grid, cell, language)
         if word is not None:
-            out = [w for w in out if _cell_of(grid, w.xc, w.yc) != cell] + [word]
+            out = [w for w in out if _cell_of(grid, scan_anchor(w), w.yc) != cell] + [word]
     return out
+
+
+# A figure with a letter OCR took for a digit ("B5%" for 85%): a cell of its own, in any column.
+_FIGURE_WITH_LETTER = re.compile(r"^(?=.*\d)(?=.*[BOSlI])[-(]?[\dBOSlI][\dBOSlI.,]*\)?%?$")
+
+
+def _reread_figures_with_letters(
+    render: Render, grid: Grid, words: list[Word], language: str
+) -> list[Word]:
+    """Cells that read as a figure with a letter in it, read again with digits only; the new
+    reading counts only when it is an amount. Text columns are not read as amounts at all,
+    so a target value like "85%" beside text would otherwise keep its misreading."""
+    cells = [
+        cell
+        for cell, text in sorted(_texts(grid, words).items())
+        if cell[1] > 0 and _FIGURE_WITH_LETTER.match(text)
+    ]
+    for cell in cells[:_MAX_CELL_READS]:
+        word = _read_one_cell(render, grid, cell, language)
+        if word is not None:
+            words = [w for w in words if _cell_of(grid, scan_anchor(w), w.yc) != cell] + [word]
+    return words
 
 
 def _read_one_cell(render: Render, grid: Grid, cell: Cell, language: str) -> Word | None:
@@ -179,12 +209,22 @@ def drop_strays(grid: Grid, words: list[Word]) -> list[Word]:
 
 
 _NOISE = "|_‘‚'`*!¦"
+# Punctuation this narrow is a speck: a printed dash or minus is several points wide.
+_SPECK_WIDTH_PT = 1.0
+# Letters and figures this low are a piece of rule: the smallest printed type is taller.
+_MIN_GLYPH_PT = 2.0
 
 
 def clean_word(word: Word) -> bool:
-    """Strip rule remnants and specks from an OCR word; False when nothing is left."""
+    """Strip rule remnants and specks from an OCR word; False when nothing is left.
+
+    OCR reads a speck beside a label as "_—" and a sliver of rule as "OO"; left in a cell they
+    hide a key from whoever looks it up ("Taakveld —") or change a row's label.
+    """
     word.text = word.text.strip(_NOISE)
-    return bool(word.text)
+    if any(ch.isalnum() for ch in word.text):
+        return word.y1 - word.y0 >= _MIN_GLYPH_PT
+    return bool(word.text) and word.x1 - word.x0 >= _SPECK_WIDTH_PT
 
 
 _ZERO_LOOKALIKES = re.compile(r"^[ûÛüÜoOQD©]$|^ij$")
@@ -217,8 +257,9 @@ def repair_numeric_columns(rows: list[list[str]]) -> None:
 
     A lone round glyph in an amount column is a zero, "=" or a low quote before digits is a
     minus, and punctuation after the last digit is a speck. Where the table prints thousands
-    with dots, a comma in that place or a missing dot is a misread too. Text columns are left
-    alone.
+    with dots, a comma in that place or a missing dot is a misread too; a figure read into
+    the label cell goes back to its empty cell where the column total confirms it. Text columns
+    are left alone.
     """
     if not rows:
         return
@@ -243,6 +284,7 @@ def repair_numeric_columns(rows: list[list[str]]) -> None:
                 row[col] = _thousands(text)
     for row in rows:
         _spread_run_together(row, columns)
+    restore_spilled_amounts(rows, columns)
     repair_signs(rows, columns)
 
 

@@ -1,13 +1,16 @@
-"""Minus signs of scanned tables restored from the table's own arithmetic.
+"""Minus signs and misplaced figures of scanned tables restored from the table's own arithmetic.
 
 OCR drops a thin minus before an amount more often than it misreads a digit. Where a table's
 last amount column is the sum of the others on nearly every row ("Incidenteel + Structureel =
-Totaal"), a row that only adds up with one sign turned round was misread in that sign.
+Totaal"), a row that only adds up with one sign turned round was misread in that sign. A figure
+read into the label cell beside an empty amount cell goes there when the column total says so.
 """
 
 from __future__ import annotations
 
 from shared.numbers import parse_amount
+
+from .tables import YEAR
 
 # Rows with at least two parts that add up before a sum column is believed.
 MIN_SUM_ROWS = 3
@@ -69,3 +72,48 @@ def repair_signs(rows: list[list[str]], columns: list[int]) -> None:
         ]
         if len(fixes) == 1:
             row[fixes[0]] = _flipped(row[fixes[0]])
+
+
+def _column_values(rows: list[list[str]], col: int) -> list[float | None]:
+    """Per row the amount in `col`; None for a blank cell, a year or any other text."""
+    out: list[float | None] = []
+    for row in rows:
+        text = row[col].strip()
+        out.append(None if YEAR.match(text) else parse_amount(text))
+    return out
+
+
+def _total_confirms(values: list[float | None], index: int, value: float) -> bool:
+    """Some row below `index` is the sum of the column's amounts above it with `value` in row
+    `index`, and not without: only then is the figure known to belong to that cell."""
+    with_value = [value if i == index else v for i, v in enumerate(values)]
+    for total in range(index + 1, len(values)):
+        printed = with_value[total]
+        parts = [v for v in with_value[:total] if v is not None]
+        if printed is None or len(parts) < MIN_SUM_ROWS:
+            continue
+        if abs(sum(parts) - printed) <= SUM_SLACK < abs(sum(parts) - value - printed):
+            return True
+    return False
+
+
+def restore_spilled_amounts(rows: list[list[str]], columns: list[int]) -> None:
+    """An amount OCR read into the label cell goes back to the empty first amount cell.
+
+    A right-aligned label runs up to the first amount column, and a scan can read the two as
+    one cell ("Persoonsgebonden budget Wmo 90" beside an empty cell). A label may also end in
+    a number of its own ("kleiner dan € 50.000"), so the figure only moves when the column's
+    total adds up with it and not without it.
+    """
+    if not columns or columns[0] == 0:
+        return
+    first = columns[0]
+    values = _column_values(rows, first)
+    for index, row in enumerate(rows):
+        head, _, last = row[0].strip().rpartition(" ")
+        value = parse_amount(last) if head and not YEAR.match(last) else None
+        if value is None or row[first].strip() or not any(ch.isalpha() for ch in head):
+            continue
+        if _total_confirms(values, index, value):
+            row[0], row[first] = head.rstrip(), last
+            values[index] = value

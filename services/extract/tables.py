@@ -50,6 +50,13 @@ def is_amount(cell: str) -> bool:
     return bool(t) and bool(_AMOUNT.match(t))
 
 
+def scan_anchor(word: Word) -> float:
+    """Where a word of a scanned table stands across the page: an amount by its right end,
+    any other word by its middle. Amounts are set flush right, and OCR can stretch an
+    amount's box over specks to its left until its middle lies in the label's cell."""
+    return word.x1 - 0.5 if is_amount(word.text) else word.xc
+
+
 def cell_text(words: list[Word]) -> str:
     """Words of one cell in reading order, wrapped lines joined."""
     if not words:
@@ -73,7 +80,7 @@ def fill_grid(grid: Grid, words: list[Word], page: int, ocr: bool) -> TableDraft
     cells = grid.cells()
     buckets: list[list[list[Word]]] = [[[] for _ in row] for row in cells]
     for w in words:
-        xc, yc = w.xc, w.yc
+        xc, yc = (scan_anchor(w) if ocr else w.xc), w.yc
         for r, row in enumerate(cells):
             if not grid.ys[r] <= yc <= grid.ys[r + 1]:
                 continue
@@ -87,8 +94,10 @@ def fill_grid(grid: Grid, words: list[Word], page: int, ocr: bool) -> TableDraft
     bands: list[tuple[float, float]] = []
     for r, (row, bucket) in enumerate(zip(cells, buckets, strict=True)):
         out = [""] * ncols
-        for (col, _, _), ws in zip(row, bucket, strict=True):
-            out[col] = cell_text(ws)
+        for (col, span, _), ws in zip(row, bucket, strict=True):
+            parts = _split_at_faded_rules(grid, col, span, ws) if ocr else [(col, ws)]
+            for part_col, part in parts:
+                out[part_col] = cell_text(part)
         if any(out):
             rows.append(out)
             texts = [w for ws in bucket for w in ws]
@@ -101,6 +110,29 @@ def fill_grid(grid: Grid, words: list[Word], page: int, ocr: bool) -> TableDraft
     return TableDraft(
         page, grid.bbox, rows, bold, edges, ruled=True, ocr=ocr, pages=[page], row_bands=bands
     )
+
+
+def _split_at_faded_rules(
+    grid: Grid, col: int, span: int, words: list[Word]
+) -> list[tuple[int, list[Word]]]:
+    """A scanned cell spanning columns, split where its amounts stand in columns of their own.
+
+    Scans fade a table's rules towards a page edge, and a missing piece of column rule joins
+    two cells into one: "-61.000" under Totaal read as Structureel, or a row's first amount
+    read into its label. The words right of an inner border go to their own column when
+    none reaches across it and all are amounts; titles that truly span keep their cell.
+    """
+    parts: list[tuple[int, list[Word]]] = []
+    rest = words
+    for border in range(col + span - 1, col, -1):
+        x = grid.xs[border]
+        right = [w for w in rest if w.x0 >= x]
+        if any(w.x0 < x < w.x1 for w in rest) or not right:
+            continue
+        if all(is_amount(w.text) and not YEAR.match(w.text) for w in right):
+            parts.append((border, right))
+            rest = [w for w in rest if w.x0 < x]
+    return [(col, rest), *reversed(parts)]
 
 
 def drop_empty_columns(rows: list[list[str]]) -> tuple[list[list[str]], list[int]]:

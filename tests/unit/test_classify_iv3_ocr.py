@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.iv3 import normalise_taakveld
+from shared.iv3 import label_taakvelden, normalise_taakveld
 
 
 @pytest.mark.parametrize(
@@ -18,3 +18,32 @@ from shared.iv3 import normalise_taakveld
 )
 def test_ocr_misreadings_of_a_code_still_name_the_taakveld(label: str, code: str) -> None:
     assert normalise_taakveld(label, 2019) == code
+
+
+@pytest.mark.parametrize(
+    ("label", "code"),
+    [
+        ("Persoonsgebonden budgetWmo", "6.791"),
+        ("Jeugdhulp behandeling", "6.752"),
+        ("Persoonsgebonden budget", None),
+    ],
+)
+def test_an_official_name_with_a_space_lost_by_ocr_still_names_the_taakveld(
+    label: str, code: str | None
+) -> None:
+    assert normalise_taakveld(label, 2025) == code
+
+
+@pytest.mark.parametrize(
+    ("label", "codes"),
+    [
+        ("GB1 - Maatwerk geëscaleerde zorg 18+", ("6.81",)),
+        ("6.7l Maatwerkdienstverlening 18+", ("6.71",)),
+        ("Go 12 fietsen", ()),
+        ("B2 Bijstand", ()),
+    ],
+)
+def test_a_code_read_partly_as_letters_counts_when_the_name_agrees(
+    label: str, codes: tuple[str, ...]
+) -> None:
+    assert label_taakvelden(label, 2022) == codes

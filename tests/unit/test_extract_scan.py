@@ -8,7 +8,7 @@ import numpy as np
 import pymupdf
 import pytest
 
-from services.extract.binarize import clean_ink, ink_threshold
+from services.extract.binarize import clean_ink, ink_threshold, without_paper
 from services.extract.bullets import bullet_before
 from services.extract.digits import Strip, parse_tsv, read_cell, read_strips
 from services.extract.grid import find_grids
@@ -16,11 +16,14 @@ from services.extract.layout import Line, Span, Word
 from services.extract.paragraphs import build_blocks
 from services.extract.scan_cells import (
     amount_columns,
+    clean_word,
     data_rows,
     drop_strays,
     repair_numeric_columns,
+    reread_amounts,
 )
-from services.extract.scan_image import ruled_cells
+from services.extract.scan_image import Render, ruled_cells
+from services.extract.tables import fill_grid
 from services.extract.text import merge_same_baseline, ocr_bullet, ocr_bullet_spans, split_marker
 
 
@@ -43,6 +46,17 @@ def test_specks_and_shading_go_full_stops_stay() -> None:
     assert ink[31, 31]
     assert ink[170, 52]
     assert not ink[50, 100]
+
+
+def test_shading_turns_white_and_ink_keeps_its_grey_edges() -> None:
+    gray = np.full((120, 120), 245, dtype=np.uint8)
+    gray[10:110, 10:110] = 210  # grainy cell shading
+    gray[30:90:7, 20:100] = 190
+    gray[50:70, 40:44] = 20  # a stroke
+    gray[50:70, 44] = 100  # its anti-aliased edge
+    out = without_paper(gray)
+    assert out[15, 15] == 255 and out[30, 50] == 255
+    assert out[60, 41] == 20 and out[60, 44] == 100
 
 
 def test_threshold_stays_in_band_for_an_empty_page() -> None:
@@ -168,6 +182,15 @@ def _word(x0: float, x1: float, text: str) -> Word:
     return Word(x0, 100.0, x1, 108.0, text)
 
 
+def test_a_speck_read_as_a_dash_and_a_sliver_of_rule_read_as_letters_are_dropped() -> None:
+    speck = Word(109.9, 674.2, 110.4, 685.6, "_—")
+    dash = Word(150.0, 674.2, 154.0, 685.6, "-")
+    sliver = Word(224.0, 481.9, 245.4, 483.0, "OO")
+    assert not clean_word(speck)
+    assert not clean_word(sliver)
+    assert clean_word(dash) and dash.text == "-"
+
+
 def test_specks_read_as_short_words_far_from_a_label_are_dropped() -> None:
     (grid,) = find_grids(
         [(90.0, 10.0, 400.0), (120.0, 10.0, 400.0)],
@@ -256,3 +279,95 @@ def test_a_dropped_minus_comes_back_where_the_row_must_add_up() -> None:
         ["-61.000", "-23.000", "-84.000"],
         ["-61.000", "", "61.000"],
     ]
+
+
+def test_a_dark_picture_above_a_table_does_not_move_its_rules() -> None:
+    # the table: rules at x = 10, 200, 300 between y = 100 and 160
+    hs = [(100.0, 10.0, 300.0), (130.0, 10.0, 300.0), (160.0, 10.0, 300.0)]
+    vs = [(10.0, 100.0, 160.0), (200.0, 100.0, 160.0), (300.0, 100.0, 160.0)]
+    # a filled picture higher up reads as a vertical run in every pixel column from 150 to 210
+    picture = [(150.0 + 0.5 * i, 20.0, 80.0) for i in range(121)]
+    (grid,) = (g for g in find_grids(hs, [*vs, *picture]) if g.bbox[1] == 100.0)
+    assert grid.xs == [10.0, 200.0, 300.0]
+
+
+def test_a_figure_read_into_the_label_goes_back_where_the_column_total_confirms_it() -> None:
+    rows = [
+        ["Taakveld", "2026", "2027"],
+        ["Huishoudelijke hulp (Wmo)", "250", "400"],
+        ["Persoonsgebonden budget Wmo 90", "", "90"],
+        ["Begeleide participatie", "60", "110"],
+        ["Overige afwijkingen kleiner dan € 50.000", "", "5"],
+        ["Totaal ombuigingen", "400", "605"],
+    ]
+    repair_numeric_columns(rows)
+    assert rows[2] == ["Persoonsgebonden budget Wmo", "90", "90"]
+    assert rows[4] == ["Overige afwijkingen kleiner dan € 50.000", "", "5"]
+
+
+def test_amounts_in_a_cell_a_faded_rule_joined_go_back_to_their_columns() -> None:
+    hs = [(10.0, 10.0, 400.0), (30.0, 10.0, 400.0), (50.0, 10.0, 400.0), (70.0, 10.0, 400.0)]
+    # the rule at 320 fades out below the header, the one at 120 in the last row
+    vs = [(10.0, 10.0, 70.0), (120.0, 10.0, 50.0), (240.0, 10.0, 70.0), (320.0, 10.0, 30.0)]
+    (grid,) = find_grids(hs, [*vs, (400.0, 10.0, 70.0)])
+
+    def word(x0: float, x1: float, y: float, text: str) -> Word:
+        return Word(x0, y - 4.0, x1, y + 4.0, text)
+
+    words = [
+        word(150.0, 200.0, 20.0, "Incidenteel"),
+        word(250.0, 300.0, 20.0, "Structureel"),
+        word(340.0, 380.0, 20.0, "Totaal"),
+        word(20.0, 100.0, 40.0, "Woningaanpassingen"),
+        word(150.0, 190.0, 40.0, "-61.000"),
+        word(340.0, 380.0, 40.0, "-61.000"),
+        word(20.0, 40.0, 60.0, "6.2"),
+        word(45.0, 90.0, 60.0, "Wijkteams"),
+        word(150.0, 190.0, 60.0, "-64.500"),
+        word(340.0, 380.0, 60.0, "-64.500"),
+    ]
+    draft = fill_grid(grid, words, 0, ocr=True)
+    assert draft is not None
+    assert draft.rows[1:] == [
+        ["Woningaanpassingen", "-61.000", "", "-61.000"],
+        ["6.2 Wijkteams", "-64.500", "", "-64.500"],
+    ]
+
+
+def test_an_amount_whose_box_ocr_stretched_over_specks_stays_in_its_own_cell() -> None:
+    (grid,) = find_grids(
+        [(10.0, 10.0, 400.0), (30.0, 10.0, 400.0), (50.0, 10.0, 400.0)],
+        [(10.0, 10.0, 50.0), (260.0, 10.0, 50.0), (320.0, 10.0, 50.0), (400.0, 10.0, 50.0)],
+    )
+    words = [
+        Word(15.0, 15.0, 70.0, 25.0, "Lasten"),
+        Word(270.0, 15.0, 310.0, 25.0, "2016"),
+        Word(330.0, 15.0, 390.0, 25.0, "2017"),
+        Word(15.0, 35.0, 70.0, 45.0, "Totaallasten"),
+        Word(180.0, 35.0, 311.0, 45.0, "33.955"),
+        Word(360.0, 35.0, 390.0, 45.0, "33.976"),
+    ]
+    draft = fill_grid(grid, words, 0, ocr=True)
+    assert draft is not None
+    assert draft.rows[1] == ["Totaallasten", "33.955", "33.976"]
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract missing")
+def test_a_figure_read_with_a_letter_in_a_text_table_is_read_again_with_digits() -> None:
+    doc = pymupdf.open()
+    page = doc.new_page(width=300, height=40)
+    page.insert_text((10, 25), "Aandeel rookvrij", fontsize=10)
+    page.insert_text((240, 25), "85%", fontsize=10)
+    pix = page.get_pixmap(dpi=300, colorspace=pymupdf.csGRAY)
+    gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width).copy()
+    render = Render(gray, 300, 0, 0)
+    (grid,) = find_grids(
+        [(5.0, 5.0, 295.0), (35.0, 5.0, 295.0)],
+        [(5.0, 5.0, 35.0), (200.0, 5.0, 35.0), (295.0, 5.0, 35.0)],
+    )
+    words = [
+        Word(10.0, 15.0, 90.0, 27.0, "Aandeel rookvrij"),
+        Word(240.0, 15.0, 262.0, 27.0, "B5%"),
+    ]
+    texts = [w.text for w in reread_amounts(render, grid, words, "nld")]
+    assert texts == ["Aandeel rookvrij", "85%"]
