@@ -8,7 +8,7 @@ import json
 import shutil
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -19,6 +19,9 @@ from pcflow import dlq as dlq_commands
 from pcflow.records import find_record, list_records, wait_for_final
 from pcflow.render import render_document
 from pcflow.stack import Stack, StackSettings
+
+if TYPE_CHECKING:
+    from pcflow.export import Export, Filters
 
 app = typer.Typer(help="Turn Dutch municipal P&C report PDFs into structured documents.")
 app.add_typer(dlq_commands.app, name="dlq")
@@ -223,3 +226,60 @@ def reconcile(
     console.print(f"re-emitted {len(reemitted)} documents")
     for doc_id in reemitted:
         console.print(f"  {doc_id}")
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Argument(file_okay=False, help="folder to write the export into")],
+    fmt: Annotated[str, typer.Option("--format", help="xlsx, csv or parquet")] = "xlsx",
+    municipality: Annotated[str | None, typer.Option(help="only this municipality")] = None,
+    year: Annotated[int | None, typer.Option(help="only documents reporting on this year")] = None,
+    document_type: Annotated[
+        str | None, typer.Option(help="only this document type, e.g. begroting, jaarverslag")
+    ] = None,
+    taakveld: Annotated[
+        str | None, typer.Option(help="only financial lines of this taakveld (6 or 6.71)")
+    ] = None,
+    label: Annotated[
+        str | None, typer.Option(help="only paragraphs with this label, e.g. toelichting")
+    ] = None,
+    pdfs: Annotated[
+        Path | None,
+        typer.Option(
+            file_okay=False,
+            exists=True,
+            help="classify the PDFs in this folder in process instead of reading the database",
+        ),
+    ] = None,
+) -> None:
+    """Stored documents as tidy tables: one row per amount of a financial line, one per
+    paragraph."""
+    from pcflow.export import FORMATS, Filters, build_export, write_export
+
+    if fmt not in FORMATS:
+        console.print(f"[red]unknown format {fmt}[/]: choose one of {', '.join(FORMATS)}")
+        raise typer.Exit(2)
+    filters = Filters(municipality, year, document_type, taakveld, label)
+    if pdfs is not None:
+        from pcflow.evaluate import classify_file
+
+        table = build_export((classify_file(pdf) for pdf in sorted(pdfs.glob("*.pdf"))), filters)
+    else:
+        table = asyncio.run(_export_stored(filters))
+    for path in write_export(table, out, fmt):
+        console.print(f"wrote {path}")
+    console.print(
+        f"{len(table.financial_lines)} amounts of financial lines, "
+        f"{len(table.paragraphs)} paragraphs"
+    )
+
+
+async def _export_stored(filters: Filters) -> Export:
+    from pcflow.export import Export
+    from pcflow.records import stored_documents
+    from shared.settings import MongoSettings
+
+    export = Export()
+    async for doc in stored_documents(StackSettings(), MongoSettings().mongo_database):
+        export.add(doc, filters)
+    return export

@@ -26,10 +26,10 @@ from services.classify.train import (
     pdf_of,
     truth_files,
 )
-from shared.documents import ExtractedDocument
+from shared.documents import ExtractedDocument, StructuredDocument
 from shared.version import PIPELINE_VERSION
 
-__all__ = ["LeaveOneReportOut", "evaluate_file", "leave_one_report_out"]
+__all__ = ["LeaveOneReportOut", "classify_file", "evaluate_file", "leave_one_report_out"]
 
 MISSED = "(missed)"
 
@@ -38,8 +38,12 @@ def _extract(pdf: Path) -> ExtractedDocument:
     return extract_cached(pdf, None)
 
 
+def classify_file(pdf: Path) -> StructuredDocument:
+    return classify(_extract(pdf), PIPELINE_VERSION)
+
+
 def evaluate_file(pdf: Path) -> dict[str, Any]:
-    return evaluation_view(classify(_extract(pdf), PIPELINE_VERSION))
+    return evaluation_view(classify_file(pdf))
 
 
 @dataclass

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from pymongo import DESCENDING, AsyncMongoClient
 
 from pcflow.stack import StackSettings
+from shared.documents import StructuredDocument
 from shared.events import ObjectRef
 from shared.objectstore import open_store
 from shared.settings import MongoSettings
@@ -47,13 +48,34 @@ async def find_record(settings: StackSettings, prefix: str) -> Record | None:
             return None
         record = matches[0]
         body = await structured(client, database).find_one({"document_id": record["document_id"]})
-        if body is not None and body.get("document_ref"):
-            store = open_store((settings.var_dir.resolve() / "objects").as_uri())
-            ref = ObjectRef.model_validate(body["document_ref"])
-            record["document"] = json.loads(store.get(ref))
-        elif body is not None:
-            record["document"] = body["document"]
+        if body is not None:
+            record["document"] = _document(settings, body)
         return record
+    finally:
+        await client.close()
+
+
+def _document(settings: StackSettings, body: Record) -> Record:
+    """The structured document of a `structured` record, fetched from the object store when
+    it was too large to keep inline."""
+    if body.get("document_ref"):
+        store = open_store((settings.var_dir.resolve() / "objects").as_uri())
+        ref = ObjectRef.model_validate(body["document_ref"])
+        document: Record = json.loads(store.get(ref))
+        return document
+    document = body["document"]
+    return document
+
+
+async def stored_documents(
+    settings: StackSettings, database: str
+) -> AsyncIterator[StructuredDocument]:
+    """Every stored structured document, one at a time: an export of many reports never holds
+    all of them in memory."""
+    client = client_for(settings)
+    try:
+        async for body in structured(client, database).find({}, sort=[("document_id", 1)]):
+            yield StructuredDocument.model_validate(_document(settings, body))
     finally:
         await client.close()
 

@@ -158,11 +158,32 @@ class ClassifiedTable(_Model):
     checks: list[Check] = Field(default_factory=list)
 
 
+InfoField = Literal["title", "municipality", "document_type", "year"]
+InfoSource = Literal["cover", "running header", "running footer", "pdf metadata"]
+
+
+class InfoEvidence(_Model):
+    """Where a document fact was read, so that a reader can check it."""
+
+    source: InfoSource
+    page: int | None = Field(
+        default=None, description="page of the text; none for running text and PDF metadata"
+    )
+    text: str = Field(description="the text the fact was read from")
+
+
 class DocumentInfo(_Model):
+    """What the document says it is, read from the document itself, never from its file name."""
+
     title: str = ""
     municipality: str = ""
-    document_type: str = ""
-    year: int | None = None
+    document_type: str = Field(
+        default="",
+        description="begroting, jaarverslag (also jaarstukken), jaarrekening, voorjaarsnota, "
+        "najaarsnota, kadernota, voortgangsrapportage, raadsinformatiebrief, jaarrapportage",
+    )
+    year: int | None = Field(default=None, description="the year the document reports on")
+    evidence: dict[InfoField, InfoEvidence] = Field(default_factory=dict)
 
 
 class StructuredDocument(_Model):

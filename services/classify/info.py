@@ -1,28 +1,37 @@
-"""Document facts from the first page: municipality, type of P&C document, year and title.
+"""Document facts read from the document itself: municipality, type of P&C document, year, title.
 
-Cover pages name the municipality ("Gemeente X") and the document ("Jaarverslag 2019"); the
-same words appear in running headers, which the extractor keeps in metadata when it strips them.
+A reader finds them on the cover ("Gemeente X", "Jaarverslag 2019"), and the same words recur in
+the running header or footer of every page, which the extractor keeps in metadata ("header",
+"footer") when it strips them, beside the PDF's own title and author. Each fact keeps the text
+it was read from, so a wrong one can be traced. The file name is never used: an upload can be
+called anything.
+
+On a scanned cover the title is set large, where OCR misreads most; the running text, read on
+every page and only kept when it recurs, is then the more faithful copy of it.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from services.classify.cues import normalise
-from shared.documents import DocumentInfo, ExtractedDocument, TextBlock
+from shared.documents import DocumentInfo, ExtractedDocument, InfoEvidence, InfoSource
 
 __all__ = ["document_info"]
 
+# A title that names two P&C moments ("Kadernota 2026 (voorjaarsnota 2025)") is the earlier in
+# this list: the moment in the cycle comes before the generic names of what it prepares.
 _TYPES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bvoorjaarsnota\b"), "voorjaarsnota"),
     (re.compile(r"\bnajaarsnota\b"), "najaarsnota"),
-    (re.compile(r"\bkadernota\b"), "kadernota"),
-    (re.compile(r"\bperspectiefnota\b"), "kadernota"),
+    (re.compile(r"\bkadernota\b|\bperspectiefnota\b"), "kadernota"),
     (
         re.compile(r"\b(?:bestuurs|beleids|tussen|voortgangs)rapportage\b|\bburap\b|\bberap\b"),
         "voortgangsrapportage",
     ),
+    (re.compile(r"\braadsinformatiebrief\b"), "raadsinformatiebrief"),
     (re.compile(r"\bjaarrapportage\b|\bjaarrapport\b"), "jaarrapportage"),
     (re.compile(r"\bjaarrekening\b"), "jaarrekening"),
     (re.compile(r"\bjaarverslag\b|\bjaarstukken\b|\bjaarverantwoording\b"), "jaarverslag"),
@@ -30,17 +39,44 @@ _TYPES: list[tuple[re.Pattern[str], str]] = [
 ]
 _TYPE_WORD = re.compile(
     r"\b(?:programma)?(?:begroting|jaarverslag|jaarrekening|jaarstukken|voorjaarsnota|najaarsnota|"
-    r"kadernota|perspectiefnota|\w*rapportage|jaarverantwoording|burap|berap)\b",
+    r"kadernota|perspectiefnota|raadsinformatiebrief|\w*rapportage|jaarverantwoording|burap|"
+    r"berap)\b",
     re.IGNORECASE,
 )
 _MUNICIPALITY = re.compile(r"\bgemeente\s+([^\W\d][\w'\-]*(?:\s+[^\W\d][\w'\-/]*){0,4})", re.I)
 _NOT_A_NAME = re.compile(
     r"^(?:\d|jaar|begroting|programma|raad|college|in|is|heeft|wordt|en|met)", re.I
 )
+_LEADING_MUNICIPALITY = re.compile(r"^gemeente\s+\S+\s*[-–·|:]?\s*", re.I)
+# Running text joins its parts ("Jaarverslag 2019 – gemeente Hengelo"); each part is one fact.
+_PART_SEPARATOR = re.compile(r"\s+[·|–—-]\s+")
 # The cover is read from the first blocks of the first pages, each cut short: a title is short.
 COVER_BLOCKS = 40
 COVER_CHARS = 400
+MAX_TITLE_CHARS = 120
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_YEAR_AFTER = re.compile(r"\W{0,3}((?:19|20)\d\d)\b")
+_METADATA: list[tuple[str, InfoSource]] = [
+    ("title", "pdf metadata"),
+    ("subject", "pdf metadata"),
+    ("author", "pdf metadata"),
+    ("header", "running header"),
+    ("footer", "running footer"),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """A short text that may state a fact, and where it stands."""
+
+    text: str
+    source: InfoSource
+    page: int | None = None
+    size: float = 0.0
+    ocr: bool = False
+
+    def evidence(self) -> InfoEvidence:
+        return InfoEvidence(source=self.source, page=self.page, text=self.text)
 
 
 def _cased(name: str) -> str:
@@ -49,47 +85,109 @@ def _cased(name: str) -> str:
     return name
 
 
-def _title_blocks(doc: ExtractedDocument) -> list[TextBlock]:
+def _cover(doc: ExtractedDocument) -> list[_Text]:
     first_pages = sorted({b.page for b in doc.blocks[: COVER_BLOCKS * 4]})[:2]
-    return [b for b in doc.blocks if b.page in first_pages]
+    blocks = [b for b in doc.blocks if b.page in first_pages][:COVER_BLOCKS]
+    return [
+        _Text(" ".join(b.text[:COVER_CHARS].split()), "cover", b.page, b.size, b.ocr)
+        for b in blocks
+    ]
 
 
-def document_info(doc: ExtractedDocument) -> DocumentInfo:
-    blocks = _title_blocks(doc)[:COVER_BLOCKS]
-    texts = [" ".join(b.text[:COVER_CHARS].split()) for b in blocks]
-    meta = " ".join(
-        v
-        for k, v in doc.metadata.items()
-        if k.lower() in ("title", "subject", "author", "header", "footer")
-    )
-    ordered = sorted(blocks, key=lambda b: (-b.size, b.seq))
-    title = ""
-    for block in ordered:
-        text = " ".join(block.text[:COVER_CHARS].split())
-        if _TYPE_WORD.search(text) and len(text) < 120:
-            title = re.sub(r"^gemeente\s+\S+\s*", "", text, flags=re.IGNORECASE) or text
-            break
-    haystack = " ".join([title, *texts[:30], meta, doc.filename.replace("-", " ")])
-    municipality = ""
+def _metadata(doc: ExtractedDocument) -> list[_Text]:
+    texts: list[_Text] = []
+    for key, source in _METADATA:
+        value = " ".join(doc.metadata.get(key, "").split())
+        parts = _PART_SEPARATOR.split(value) if source != "pdf metadata" else [value]
+        texts.extend(_Text(part, source) for part in parts if part)
+    return texts
+
+
+def _title(cover: list[_Text], elsewhere: list[_Text]) -> _Text | None:
+    """The largest short text on the cover that names a document type; on a scanned cover the
+    PDF title or running text naming one, when there is such a text."""
+    named = [t for t in cover if _TYPE_WORD.search(t.text) and len(t.text) <= MAX_TITLE_CHARS]
+    found = max(named, key=lambda t: t.size) if named else None
+    if found is None or found.ocr:
+        typed = [t for t in elsewhere if _TYPE_WORD.search(t.text)]
+        if typed:
+            found = typed[0]
+    if found is None:
+        return None
+    text = _LEADING_MUNICIPALITY.sub("", found.text) or found.text
+    return _Text(text, found.source, found.page, found.size, found.ocr)
+
+
+@dataclass(frozen=True, slots=True)
+class _Typed:
+    """The document type, the text that names it, and what follows the name in that text."""
+
+    name: str
+    text: _Text
+    after: str
+
+
+def _document_type(texts: list[_Text]) -> _Typed | None:
+    for text in texts:
+        norm = normalise(text.text)
+        for pattern, name in _TYPES:
+            if match := pattern.search(norm):
+                return _Typed(name, text, norm[match.end() :])
+    return None
+
+
+def _year(typed: _Typed | None, texts: list[_Text]) -> tuple[int, _Text] | None:
+    """The year printed right after the document type ("voorjaarsnota 2025"), else the first
+    year of the text that names the type, else the first year elsewhere on the cover."""
+    if typed is not None and (after := _YEAR_AFTER.match(typed.after)):
+        return int(after.group(1)), typed.text
+    for text in [*([typed.text] if typed else []), *texts]:
+        years = _YEAR.findall(text.text)
+        if years:
+            return int(years[0]), text
+    return None
+
+
+def _municipality(texts: list[_Text]) -> tuple[str, _Text] | None:
+    """The name most often printed after "Gemeente", with the first text that prints it."""
     counts: Counter[str] = Counter()
-    for text in [*texts[:30], meta]:
-        for match in _MUNICIPALITY.finditer(text):
+    first: dict[str, _Text] = {}
+    for text in texts:
+        for match in _MUNICIPALITY.finditer(text.text):
             words: list[str] = []
             for word in match.group(1).split():
                 if _NOT_A_NAME.match(word) or _TYPE_WORD.search(word):
                     break
                 words.append(word)
             if words:
-                counts[_cased(" ".join(words))] += 1
-    if counts:
-        municipality = counts.most_common(1)[0][0]
-    norm = normalise(title or haystack)
-    document_type = next((t for p, t in _TYPES if p.search(norm)), "")
-    if not document_type:
-        norm_haystack = normalise(haystack)
-        document_type = next((t for p, t in _TYPES if p.search(norm_haystack)), "")
-    years = _YEAR.findall(title) or _YEAR.findall(haystack)
-    year = int(years[0]) if years else None
-    return DocumentInfo(
-        title=title, municipality=municipality, document_type=document_type, year=year
-    )
+                name = _cased(" ".join(words))
+                counts[name] += 1
+                first.setdefault(name, text)
+    if not counts:
+        return None
+    name = counts.most_common(1)[0][0]
+    return name, first[name]
+
+
+def document_info(doc: ExtractedDocument) -> DocumentInfo:
+    cover = _cover(doc)
+    elsewhere = _metadata(doc)
+    title = _title(cover, elsewhere)
+    info = DocumentInfo()
+    if title is not None:
+        info.title = title.text
+        info.evidence["title"] = title.evidence()
+    texts = [*cover, *elsewhere]
+    typed = _document_type([*([title] if title else []), *texts])
+    if typed is not None:
+        info.document_type = typed.name
+        info.evidence["document_type"] = typed.text.evidence()
+    year = _year(typed, texts)
+    if year is not None:
+        info.year = year[0]
+        info.evidence["year"] = year[1].evidence()
+    municipality = _municipality(cover[:30] + elsewhere)
+    if municipality is not None:
+        info.municipality = municipality[0]
+        info.evidence["municipality"] = municipality[1].evidence()
+    return info

@@ -183,7 +183,7 @@ def assemble(
         warnings.append(
             "the PDF was damaged and has been repaired by the parser; text may be partial"
         )
-    _drop_furniture(results)
+    running = _drop_furniture(results)
     blocks, tables = _assemble(results)
     if not blocks and not tables:
         warnings.append("no text found in the document")
@@ -194,7 +194,7 @@ def assemble(
         pages=[r.info for r in results],
         blocks=blocks,
         tables=tables,
-        metadata={k: str(v) for k, v in (doc.metadata or {}).items() if v},
+        metadata={**{k: str(v) for k, v in (doc.metadata or {}).items() if v}, **running},
         warnings=warnings,
         repaired=repaired,
         active_content=has_active_content(doc),
@@ -256,8 +256,9 @@ def _line_in(line: Line, table: TableDraft) -> bool:
     return inside((line.x0 + line.x1) / 2, (line.y0 + line.y1) / 2, table.bbox, pad=1.0)
 
 
-def _drop_furniture(results: list[PageResult]) -> None:
-    """Running headers and footers go, as free lines and as rows caught in a table."""
+def _drop_furniture(results: list[PageResult]) -> dict[str, str]:
+    """Running headers and footers go, as free lines and as rows caught in a table; their
+    text is returned as metadata ("header", "footer"), where classify finds the title."""
     furniture = find_furniture(
         [r.lines for r in results],
         [r.info.height for r in results],
@@ -266,6 +267,8 @@ def _drop_furniture(results: list[PageResult]) -> None:
     for r in results:
         r.lines = [ln for ln in r.lines if id(ln) not in furniture.lines]
         r.tables = [t for t in r.tables if drop_furniture_rows(t, furniture, r.info.height)]
+    bands = {"top": "header", "bottom": "footer"}
+    return {bands[zone]: text for zone, text in furniture.running.items()}
 
 
 def _page_order(result: PageResult) -> list[Item]:

@@ -55,6 +55,8 @@ class Furniture:
 
     recurring: set[str]
     lines: set[int] = field(default_factory=set)
+    # "top"/"bottom": the running text of that band as printed, page numbers left out
+    running: dict[str, str] = field(default_factory=dict)
     _fuzzy: dict[str, bool] = field(default_factory=dict)
 
     def covers(self, line: Line, height: float) -> bool:
@@ -115,12 +117,41 @@ def find_furniture(
     need = max(2, round(0.25 * with_text))
     furniture = Furniture({k for k, n in counts.items() if n >= need and k in free})
     flowing = _in_text_flow(pages, heights, furniture.recurring)
+    printed: dict[str, Counter[str]] = {}
     for line, key in keyed:
         if id(line) in flowing:
             continue
-        if _PAGE_NUMBER.match(line.text.strip()) or furniture.repeats(key):
+        if _PAGE_NUMBER.match(line.text.strip()):
             furniture.lines.add(id(line))
+        elif furniture.repeats(key):
+            furniture.lines.add(id(line))
+            if key in furniture.recurring:
+                printed.setdefault(key, Counter())[" ".join(line.text.split())] += 1
+    furniture.running = _running_texts(printed)
     return furniture
+
+
+def _running_texts(printed: dict[str, Counter[str]]) -> dict[str, str]:
+    """Per band, its recurring lines joined in order of first appearance, each as most often
+    printed: the document's title and owner usually stand there, read on every page. Two OCR
+    readings of one line are one line, in the reading that recurs most."""
+    kept: dict[str, list[tuple[str, str, int]]] = {}
+    for key, variants in printed.items():
+        lines = kept.setdefault(key.split(":", 1)[0], [])
+        line = (key, variants.most_common(1)[0][0], variants.total())
+        same = next(
+            (
+                i
+                for i, (other, _, _) in enumerate(lines)
+                if SequenceMatcher(None, other, key).ratio() >= _FUZZY_RATIO
+            ),
+            None,
+        )
+        if same is None:
+            lines.append(line)
+        elif line[2] > lines[same][2]:
+            lines[same] = line
+    return {zone: " · ".join(text for _, text, _ in lines) for zone, lines in kept.items()}
 
 
 def _in_text_flow(pages: list[list[Line]], heights: list[float], recurring: set[str]) -> set[int]:

@@ -88,6 +88,12 @@ def test_running_header_in_a_shaded_band_is_no_table_row() -> None:
     assert not any(HEADER_LEFT in t or t.startswith("pagina") for t in texts)
 
 
+def test_the_running_text_is_kept_as_metadata_without_page_numbers() -> None:
+    doc = _extract(_header_band_over_tables)
+    assert doc.metadata["header"] == f"{HEADER_LEFT} · {HEADER_RIGHT}"
+    assert "footer" not in doc.metadata
+
+
 def _header_over_unruled_tables(doc: pymupdf.Document) -> None:
     """Tables without rules right under a two-part running header line, on pages 2 and 3."""
     rows = [["Taakveld", "Lasten", "Baten", "Saldo"]]
