@@ -41,8 +41,8 @@ EXIT_MARGIN_SECONDS = 15.0
 INFRA_STOP_SECONDS = 30.0
 
 # The supervisor holds nothing in flight; it may be in the middle of waiting for a restarted
-# broker to listen (30 s) when asked to stop.
-SUPERVISOR_STOP_SECONDS = 45.0
+# broker or database to listen (up to 60 s) when asked to stop.
+SUPERVISOR_STOP_SECONDS = 75.0
 
 
 class StackSettings(BaseSettings):

@@ -32,7 +32,8 @@ BACKOFF_BASE_SECONDS = 1.0
 BACKOFF_CAP_SECONDS = 30.0
 # a process that ran this long before it died was not crash-looping: its pause starts over
 STABLE_SECONDS = 60.0
-PORT_TIMEOUT_SECONDS = 30.0
+# the database may first recover its storage after an unclean stop
+PORT_TIMEOUT_SECONDS = 60.0
 TICK_SECONDS = 0.5
 
 log = logging.getLogger("pcflow.supervisor")
@@ -179,10 +180,12 @@ class Supervisor:
         child.restarts += 1
         try:
             self.launch(child)
-            self.until_ready(child)
         except OSError as error:
             self.schedule_restart(child, f"could not start: {error}")
-        except (TimeoutError, RuntimeError, ConnectionError):
+            return
+        try:
+            self.until_ready(child)
+        except (OSError, RuntimeError):
             # it runs but is not ready yet; should it die, the next check sees that
             log.warning("%s started again but is not ready", child.spec.name, exc_info=True)
 

@@ -101,6 +101,18 @@ def test_a_held_process_stays_down_until_released(tmp_path: Path) -> None:
     child.process.wait(timeout=30)
 
 
+def test_a_process_that_cannot_start_is_tried_again_later(tmp_path: Path) -> None:
+    stack = Stack(StackSettings(var_dir=tmp_path / "var"))
+    supervisor = Supervisor(stack, [ProcessSpec("missing", [str(tmp_path / "no-such-program")])])
+    child = supervisor.children["missing"]
+    child.restart_at = time.monotonic()
+    supervisor.check(child)
+    assert child.process is None
+    assert child.restart_at is not None, "another start is scheduled"
+    assert (child.last_exit or "").startswith("could not start")
+    assert read_health(stack.health_file)["missing"].state == RESTARTING
+
+
 def all_running(**overrides: ProcessHealth) -> dict[str, ProcessHealth]:
     names = ("broker", "database", "ingest", "extract", "classify", "store")
     return {name: ProcessHealth(state=RUNNING, pid=1) for name in names} | overrides
