@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from pymongo.errors import PyMongoError
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pcflow import dlq as dlq_commands
+from pcflow.health import RESTARTING, RUNNING, current_health, stage_lag, waiting_reason
 from pcflow.records import find_record, list_records, wait_for_final
 from pcflow.render import render_document
 from pcflow.stack import Stack, StackSettings
@@ -35,7 +37,8 @@ def up(
     ] = False,
     prometheus_port: Annotated[int, typer.Option(help="Prometheus port")] = 9090,
 ) -> None:
-    """Start broker, database and the four services in the background."""
+    """Start broker, database and the four services in the background, under a supervisor
+    that starts again whichever of them dies."""
     stack = Stack()
     with console.status("starting the embedded stack"):
         stack.up()
@@ -51,7 +54,10 @@ def up(
     console.print(f"drop PDFs into {settings.inbox} or run [bold]pcflow submit FILE[/]")
     for name, port in settings.metrics_ports().items():
         console.print(f"  {name:<10} http://127.0.0.1:{port}/metrics")
-    console.print(f"logs in {stack.log_dir}; stop with [bold]pcflow down[/]")
+    console.print(
+        f"logs in {stack.log_dir} (restarts in supervisor.log); "
+        "health with [bold]pcflow status[/]; stop with [bold]pcflow down[/]"
+    )
 
 
 @app.command()
@@ -77,6 +83,7 @@ def submit(
 ) -> None:
     """Drop files into the inbox and follow each until it is stored or failed."""
     settings = StackSettings()
+    stack = Stack(settings)
     ids = {path: drop_into_inbox(path, settings.inbox) for path in files}
     names = {doc_id: path.name for path, doc_id in ids.items()}
     failed = 0
@@ -84,11 +91,22 @@ def submit(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()
     ) as progress:
         tasks = {doc_id: progress.add_task(f"{name}: submitted") for doc_id, name in names.items()}
+        waiting: dict[str, str | None] = {}
 
-        def on_change(doc_id: str, status: str) -> None:
-            progress.update(tasks[doc_id], description=f"{names[doc_id]}: {status}")
+        def on_poll(statuses: dict[str, str]) -> None:
+            health = current_health(stack)
+            for doc_id, name in names.items():
+                status = statuses.get(doc_id, "submitted")
+                reason = waiting_reason(status, health)
+                description = f"{name}: {status}"
+                if reason is not None:
+                    description = f"{name}: waiting in {status}: {reason}"
+                    if waiting.get(doc_id) != reason:
+                        progress.console.print(description)
+                waiting[doc_id] = reason
+                progress.update(tasks[doc_id], description=description)
 
-        results = asyncio.run(wait_for_final(settings, list(names), timeout, on_change))
+        results = asyncio.run(wait_for_final(settings, list(names), timeout, on_poll))
     for path, doc_id in ids.items():
         record = results.get(doc_id) or {}
         status = record.get("status", "timed out")
@@ -102,15 +120,40 @@ def submit(
             )
         else:
             failed += 1
-            console.print(f"[red]{status}[/] {path.name} {doc_id[:12]}: {record.get('reason', '')}")
+            reason = record.get("reason") or waiting.get(doc_id) or ""
+            console.print(f"[red]{status}[/] {path.name} {doc_id[:12]}: {reason}")
     if failed:
         raise typer.Exit(1)
 
 
 @app.command()
 def status(limit: Annotated[int, typer.Option(help="how many documents")] = 50) -> None:
-    """Documents and their status, newest first."""
-    records = asyncio.run(list_records(StackSettings(), limit))
+    """Every process of the stack, each stage's consumer lag, and documents, newest first."""
+    stack = Stack()
+    health = current_health(stack)
+    processes = Table("process", "state", "pid", "since", "restarts", "last exit")
+    for name, entry in health.items():
+        colour = {RUNNING: "green", RESTARTING: "yellow"}.get(entry.state, "red")
+        processes.add_row(
+            name,
+            f"[{colour}]{entry.state}[/]",
+            str(entry.pid or ""),
+            (entry.since or "")[:19],
+            str(entry.restarts),
+            entry.last_exit or "",
+        )
+    console.print(processes)
+    if stack.pid("supervisor") is None:
+        console.print("[yellow]no supervisor runs: nothing that dies is restarted[/]")
+    lag = Table("stage", "consumer lag (messages)")
+    for stage, messages in stage_lag(stack).items():
+        lag.add_row(stage, "unknown (not answering)" if messages is None else str(messages))
+    console.print(lag)
+    try:
+        records = asyncio.run(list_records(stack.settings, limit))
+    except PyMongoError as error:
+        console.print(f"[red]documents unavailable: the database does not answer ({error})[/]")
+        raise typer.Exit(1) from error
     table = Table("document", "file", "status", "updated", "reason")
     for record in records:
         table.add_row(

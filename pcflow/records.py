@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from pymongo import DESCENDING, AsyncMongoClient
+from pymongo.errors import PyMongoError
 
 from pcflow.stack import StackSettings
 from shared.documents import StructuredDocument
@@ -84,24 +85,29 @@ async def wait_for_final(
     settings: StackSettings,
     document_ids: list[str],
     timeout: float,
-    on_change: Callable[[str, str], None],
+    on_poll: Callable[[dict[str, str]], None],
 ) -> dict[str, Record]:
-    """Poll until every document is stored or failed; report each status change."""
+    """Poll until every document is stored or failed; after each poll, report the status of
+    every document found so far, so the caller can also say why one does not move on."""
     client = client_for(settings)
-    seen: dict[str, str] = {}
+    statuses: dict[str, str] = {}
     final: dict[str, Record] = {}
     deadline = time.monotonic() + timeout
     try:
         collection = documents(client, MongoSettings().mongo_database)
         while len(final) < len(document_ids) and time.monotonic() < deadline:
             pending = [doc_id for doc_id in document_ids if doc_id not in final]
-            async for record in collection.find({"document_id": {"$in": pending}}, {"document": 0}):
-                doc_id, status = record["document_id"], record.get("status", "")
-                if seen.get(doc_id) != status:
-                    seen[doc_id] = status
-                    on_change(doc_id, status)
-                if status in FINAL:
-                    final[doc_id] = record
+            try:
+                async for record in collection.find(
+                    {"document_id": {"$in": pending}}, {"document": 0}
+                ):
+                    doc_id = record["document_id"]
+                    statuses[doc_id] = record.get("status", "")
+                    if statuses[doc_id] in FINAL:
+                        final[doc_id] = record
+            except PyMongoError:
+                pass  # the database is down: on_poll says so, and it may come back in time
+            on_poll(statuses)
             await asyncio.sleep(0.5)
         return final
     finally:

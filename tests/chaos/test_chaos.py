@@ -27,6 +27,7 @@ from pcflow.stack import (
     StackSettings,
     free_port,
     free_port_block,
+    wait_for_port,
 )
 from samples.make_samples import make_sample
 from shared import topics
@@ -172,21 +173,21 @@ def kill_each_service(stack: Stack) -> None:
     for name in SERVICES:
         pid = stack.pid(name)
         assert pid is not None
-        stack.kill(name, signal.SIGKILL)
-        stack.start_services()
+        stack.kill(name, signal.SIGKILL)  # the supervisor starts it again
         time.sleep(2)
 
 
 def database_outage(stack: Stack) -> None:
-    stack.stop(["database"], INFRA_STOP_SECONDS)
-    time.sleep(20)
-    stack.start_database()
+    with stack.held("database"):
+        stack.stop(["database"], INFRA_STOP_SECONDS)
+        time.sleep(20)
+    wait_for_port(stack.settings.mongo_port, 60, "the restarted database")
 
 
 def broker_restart(stack: Stack) -> None:
+    """The supervisor starts the broker again and creates the topics it lost."""
     stack.stop(["broker"], INFRA_STOP_SECONDS)
-    stack.start_broker()
-    asyncio.run(stack.create_topics())
+    wait_for_port(stack.settings.kafka_port, 60, "the restarted broker")
 
 
 @pytest.mark.parametrize(
