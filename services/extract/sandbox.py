@@ -38,7 +38,8 @@ from .sniff import check_pdf_bytes
 
 # Children fork from a server that has already imported the extractor, so each document costs
 # a fork rather than a fresh interpreter; the service's entry module is preloaded too, because
-# every child re-imports it. The first module makes the server and its children ignore SIGTERM.
+# every child re-imports it. The first module makes the server and its children ignore SIGTERM;
+# the last runs one small extraction so that children start with the extractor warm.
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(
     [
@@ -46,6 +47,7 @@ _CONTEXT.set_forkserver_preload(
         "services.extract.child",
         "services.extract.core",
         "services.extract.app",
+        "services.extract.warm",
     ]
 )
 
