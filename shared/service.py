@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
 
 from faststream.asgi import AsgiFastStream, make_ping_asgi
 from prometheus_client import REGISTRY, make_asgi_app
@@ -30,9 +32,11 @@ def build_app(transport: Transport) -> AsgiFastStream:
         ],
     )
     tasks: list[asyncio.Task[None]] = []
+    started: list[bool] = []
 
     @app.after_startup
     async def start_lag_reporting() -> None:
+        started.append(True)
         if transport.subscriptions:
             tasks.append(
                 asyncio.create_task(report_lag(transport.subscriptions, LAG_INTERVAL_SECONDS))
@@ -42,6 +46,16 @@ def build_app(transport: Transport) -> AsgiFastStream:
     async def stop_lag_reporting() -> None:
         for task in tasks:
             task.cancel()
+
+    @app.on_shutdown
+    async def exit_when_never_started() -> None:
+        # FastStream starts the broker after uvicorn has reported the app up; a broker that
+        # goes away in that moment fails the start and runs these hooks (store closes its
+        # database client), yet the process would live on, half started, with some consumers
+        # taking messages it can no longer handle. Ending it hands them back and lets the
+        # supervisor start it again.
+        if not started:
+            os.kill(os.getpid(), signal.SIGTERM)
 
     return app
 
