@@ -93,14 +93,19 @@ def test_amount_columns_skip_labels_titles_and_text() -> None:
     assert amount_columns([texts, digits], rows) == [1, 2]
 
 
+def _gray_300dpi(page: pymupdf.Page) -> np.ndarray:
+    """The page as a scanner would deliver it: grey levels at 300 dpi."""
+    pix = page.get_pixmap(dpi=300, colorspace=pymupdf.csGRAY)
+    return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width).copy()
+
+
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract missing")
 def test_amount_strips_are_read_with_their_signs_and_dots() -> None:
     doc = pymupdf.open()
     page = doc.new_page(width=80, height=60)
     page.insert_text((10, 20), "-10.382", fontsize=10)
     page.insert_text((10, 40), "7.411", fontsize=10)
-    pix = page.get_pixmap(dpi=300, colorspace=pymupdf.csGRAY)
-    gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width).copy()
+    gray = _gray_300dpi(page)
     (words,) = read_strips([Strip(gray, 100.0, 200.0, 72 / 300)], 300, "nld")
     texts = [w.text for w in sorted(words, key=lambda w: w.y0)]
     assert texts == ["-10.382", "7.411"]
@@ -233,8 +238,7 @@ def test_a_lone_narrow_figure_is_read_from_its_cell() -> None:
     doc = pymupdf.open()
     page = doc.new_page(width=60, height=16)
     page.insert_text((44, 12), "1", fontsize=9)
-    pix = page.get_pixmap(dpi=300, colorspace=pymupdf.csGRAY)
-    gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width).copy()
+    gray = _gray_300dpi(page)
     assert read_cell(gray, 300, "nld") == "1"
 
 
@@ -358,8 +362,7 @@ def test_a_figure_read_with_a_letter_in_a_text_table_is_read_again_with_digits()
     page = doc.new_page(width=300, height=40)
     page.insert_text((10, 25), "Aandeel rookvrij", fontsize=10)
     page.insert_text((240, 25), "85%", fontsize=10)
-    pix = page.get_pixmap(dpi=300, colorspace=pymupdf.csGRAY)
-    gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width).copy()
+    gray = _gray_300dpi(page)
     render = Render(gray, 300, 0, 0)
     (grid,) = find_grids(
         [(5.0, 5.0, 295.0), (35.0, 5.0, 295.0)],
