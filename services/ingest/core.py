@@ -11,17 +11,7 @@ import hashlib
 from pydantic import BaseModel
 
 from shared.errors import PermanentError
-
-PDF_MAGIC = b"%PDF-"
-_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "PNG image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"GIF8", "GIF image"),
-    (b"PK\x03\x04", "ZIP archive (or Office document)"),
-    (b"\xd0\xcf\x11\xe0", "legacy Office document"),
-    (b"II*\x00", "TIFF image"),
-    (b"MM\x00*", "TIFF image"),
-)
+from shared.sniff import detect_type, pdf_offset
 
 
 class UploadRejected(PermanentError):
@@ -36,22 +26,6 @@ class AcceptedUpload(BaseModel):
 def document_id(data: bytes) -> str:
     """Content address: the same bytes always get the same id, wherever they come from."""
     return hashlib.sha256(data).hexdigest()
-
-
-def detect_type(data: bytes) -> str:
-    head = data[:1024]
-    for signature, name in _SIGNATURES:
-        if head.startswith(signature):
-            return name
-    lowered = head.lstrip().lower()
-    if lowered.startswith((b"<!doctype html", b"<html")) or b"<html" in lowered:
-        return "HTML page"
-    return "unknown data"
-
-
-def pdf_offset(data: bytes) -> int:
-    """Where `%PDF-` starts; readers accept it within the first KiB, so do we."""
-    return data.find(PDF_MAGIC, 0, 1024)
 
 
 def check_size(size: int, max_bytes: int) -> None:

@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from services.ingest.core import UploadRejected, detect_type, document_id, validate_upload
+from services.ingest.core import UploadRejected, document_id, validate_upload
+from shared.sniff import detect_type
 
 MIB = 1024 * 1024
 
@@ -38,11 +39,13 @@ def test_hopeless_uploads_are_rejected_with_a_reason(data: bytes, reason: str) -
 
 
 def test_the_detected_type_is_named(bad_dir: Path) -> None:
-    with pytest.raises(UploadRejected, match="PNG image"):
+    with pytest.raises(UploadRejected, match="looks like PNG"):
         validate_upload((bad_dir / "png-renamed.pdf").read_bytes(), MIB)
-    with pytest.raises(UploadRejected, match="HTML page"):
+    with pytest.raises(UploadRejected, match="looks like HTML"):
         validate_upload((bad_dir / "not-a-pdf.pdf").read_bytes(), MIB)
-    assert detect_type(b"PK\x03\x04rest") == "ZIP archive (or Office document)"
+    assert detect_type(b"PK\x03\x04rest") == "ZIP (e.g. DOCX/XLSX/ODT)"
+    assert detect_type(b" " * 1000 + b"%PDF-1.7") == "PDF"
+    assert detect_type(b" " * 1100 + b"%PDF-1.7") == "text"
 
 
 def test_corpus_pdfs_pass_the_cheap_checks(corpus: Path) -> None:
