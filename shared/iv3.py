@@ -16,6 +16,8 @@ from difflib import SequenceMatcher
 from functools import cache, lru_cache
 from importlib import resources
 
+from shared.years import is_year
+
 __all__ = ["Taakveld", "label_taakvelden", "normalise_taakveld", "taakveld_name", "taakvelden"]
 
 
@@ -69,7 +71,6 @@ _PREFIX = re.compile(
     re.IGNORECASE,
 )
 _CODE = re.compile(r"^(\d{1,4})((?:[.,:]\d{1,3}){0,3})[.,]?(?=$|[\s\-–:)(/])")
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _LEAD_NOISE = " :;.,|'\"‘’“”_«»[]"
 
 
@@ -98,7 +99,7 @@ def _candidates(head: str, rest: list[str]) -> list[str]:
             if sub[1] == "0":
                 out.append(f"{head}.{sub[0]}")
         return out
-    if _YEAR.match(head):
+    if is_year(head):
         return []
     h, sub = head[0], head[1:]
     out = [f"{h}.{sub}"]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from services.classify.cues import normalise
 from shared.numbers import parse_number
+from shared.years import YEAR_IN_TEXT
 
 __all__ = ["ColumnMeaning", "column_headers", "describe_column", "find_unit"]
 
@@ -32,7 +33,6 @@ _KINDS: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(r"\bbegroting|\braming|\bbudget|\bbegroot|\bprimitief|\bgewijzigd"), "begroting"),
 ]
-_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _UNIT_PATTERNS: list[tuple[re.Pattern[str], float]] = [
     (
         re.compile(
@@ -96,7 +96,7 @@ def _names_own_column(rows: list[list[str]], depth: int, header_rows: int, col: 
     """
     below = " ".join(r[col] for r in rows[depth + 1 : header_rows] if col < len(r))
     norm = normalise(below)
-    return bool(_YEAR.search(norm)) or any(p.search(norm) for p, _ in _KINDS)
+    return bool(YEAR_IN_TEXT.search(norm)) or any(p.search(norm) for p, _ in _KINDS)
 
 
 def column_headers(rows: list[list[str]], header_rows: int, width: int) -> list[tuple[str, str]]:
@@ -135,7 +135,7 @@ def describe_column(header: str, group: str) -> ColumnMeaning:
     measure = next((m for p, m in _MEASURES if p.search(norm)), "")
     found = [(m.start(), k) for p, k in _KINDS if (m := p.search(norm))]
     kind = min(found)[1] if found else ""
-    years = _YEAR.findall(norm)
+    years = YEAR_IN_TEXT.findall(norm)
     year = int(years[-1]) if years else None
     return ColumnMeaning(header=header, measure=measure, kind=kind, year=year, group=group)
 

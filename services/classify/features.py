@@ -20,17 +20,17 @@ import simplemma
 
 from services.classify.cues import Context, inline_context, list_intro_context, normalise
 from services.classify.scopes import Position
+from shared.years import YEAR, is_year
 
 __all__ = ["heading_features", "lemmas", "text_features", "unit_features"]
 
 Features = dict[str, float]
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+(?:[.,]\d+)*|[€%]")
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
 _AMOUNT = re.compile(r"€\s?-?\d|\b\d+(?:[.,]\d+)*\s?(?:euro|miljoen|mln|duizend)\b")
 _PERCENT = re.compile(r"\d\s?%|\bprocent\b")
 # "Beleidsplan sociaal domein 2020–2024": the period of a plan, a title rather than a statement.
-_YEAR_RANGE = re.compile(r"\b(?:19|20)\d\d\s?[-–/]\s?(?:19|20)?\d\d\b")
+_YEAR_RANGE = re.compile(rf"\b{YEAR}\s?[-–/]\s?(?:19|20)?\d\d\b")
 _TITLE_SHARE = 0.5
 _LIST_BUCKETS = (0, 1, 2, 4)
 # A unit is read up to this many characters: enough for any paragraph's wording, and a
@@ -121,7 +121,7 @@ def lemmas(text: str) -> list[str]:
         if len(token) > MAX_WORD_CHARS:
             out.append("<long>")
         elif token[0].isdigit():
-            out.append("<year>" if _YEAR.match(token) else "<num>")
+            out.append("<year>" if is_year(token) else "<num>")
         elif token in ("€", "%"):
             out.append(token)
         else:

@@ -17,6 +17,7 @@ from services.classify.cues import normalise
 from shared.documents import Amount, FinancialLine, Table
 from shared.iv3 import label_taakvelden, normalise_taakveld, taakveld_name
 from shared.numbers import MINUS_SIGNS, is_blank_amount, parse_number
+from shared.years import is_year
 
 __all__ = [
     "TableReading",
@@ -120,8 +121,7 @@ def _header_rows(table: Table) -> int:
 
 
 def _is_year(cell: str) -> bool:
-    text = cell.strip()
-    return bool(re.fullmatch(r"(?:19|20)\d\d", text))
+    return is_year(cell.strip())
 
 
 def _repeats_header(table: Table, row: list[str], header_rows: int) -> bool:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from services.classify.cues import normalise
 from shared.documents import DocumentInfo, ExtractedDocument, InfoEvidence, InfoSource
+from shared.years import YEAR, YEAR_IN_TEXT
 
 __all__ = ["document_info"]
 
@@ -54,8 +55,7 @@ _PART_SEPARATOR = re.compile(r"\s+[·|–—-]\s+")
 COVER_BLOCKS = 40
 COVER_CHARS = 400
 MAX_TITLE_CHARS = 120
-_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
-_YEAR_AFTER = re.compile(r"\W{0,3}((?:19|20)\d\d)\b")
+_YEAR_AFTER = re.compile(rf"\W{{0,3}}({YEAR})\b")
 _METADATA: list[tuple[str, InfoSource]] = [
     ("title", "pdf metadata"),
     ("subject", "pdf metadata"),
@@ -142,7 +142,7 @@ def _year(typed: _Typed | None, texts: list[_Text]) -> tuple[int, _Text] | None:
     if typed is not None and (after := _YEAR_AFTER.match(typed.after)):
         return int(after.group(1)), typed.text
     for text in [*([typed.text] if typed else []), *texts]:
-        years = _YEAR.findall(text.text)
+        years = YEAR_IN_TEXT.findall(text.text)
         if years:
             return int(years[0]), text
     return None

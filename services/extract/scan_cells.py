@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 
+from shared.years import is_year
+
 from .digits import Strip, read_cell, read_strips
 from .grid import Grid
 from .layout import Word
 from .scan_image import Render, crop, erase_rules
 from .scan_sums import repair_signs, restore_spilled_amounts
-from .tables import YEAR, is_amount, scan_anchor
+from .tables import is_amount, scan_anchor
 
 Cell = tuple[int, int]
 
@@ -39,7 +41,7 @@ def _by_cell(grid: Grid, words: list[Word]) -> dict[Cell, list[Word]]:
 
 
 def _amountish(text: str) -> bool:
-    return (is_amount(text) and not YEAR.match(text)) or bool(_ZERO_LOOKALIKES.match(text))
+    return (is_amount(text) and not is_year(text)) or bool(_ZERO_LOOKALIKES.match(text))
 
 
 def _texts(grid: Grid, words: list[Word]) -> dict[Cell, str]:
@@ -244,7 +246,7 @@ def _thousands(text: str) -> str:
     if comma:
         return f"{comma.group(1)}.{comma.group(2)}"
     bare = _BARE.match(text)
-    if bare and not YEAR.match(bare.group(2)):
+    if bare and not is_year(bare.group(2)):
         digits = bare.group(2)
         head = len(digits) % 3 or 3
         groups = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
@@ -298,7 +300,7 @@ def _spread_run_together(row: list[str], columns: list[int]) -> None:
     beside it: after it, or failing that before it. Any other pattern is left as read."""
     for index, col in enumerate(columns):
         tokens = row[col].split()
-        if len(tokens) < 2 or not all(is_amount(t) and not YEAR.match(t) for t in tokens):
+        if len(tokens) < 2 or not all(is_amount(t) and not is_year(t) for t in tokens):
             continue
         spare = len(tokens) - 1
         after = columns[index + 1 : index + 1 + spare]

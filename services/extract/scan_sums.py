@@ -9,8 +9,7 @@ read into the label cell beside an empty amount cell goes there when the column 
 from __future__ import annotations
 
 from shared.numbers import parse_amount
-
-from .tables import YEAR
+from shared.years import is_year
 
 # Rows with at least two parts that add up before a sum column is believed.
 MIN_SUM_ROWS = 3
@@ -79,7 +78,7 @@ def _column_values(rows: list[list[str]], col: int) -> list[float | None]:
     out: list[float | None] = []
     for row in rows:
         text = row[col].strip()
-        out.append(None if YEAR.match(text) else parse_amount(text))
+        out.append(None if is_year(text) else parse_amount(text))
     return out
 
 
@@ -111,7 +110,7 @@ def restore_spilled_amounts(rows: list[list[str]], columns: list[int]) -> None:
     values = _column_values(rows, first)
     for index, row in enumerate(rows):
         head, _, last = row[0].strip().rpartition(" ")
-        value = parse_amount(last) if head and not YEAR.match(last) else None
+        value = parse_amount(last) if head and not is_year(last) else None
         if value is None or row[first].strip() or not any(ch.isalpha() for ch in head):
             continue
         if _total_confirms(values, index, value):

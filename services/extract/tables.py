@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from shared.documents import BBox
+from shared.years import is_year
 
 from .grid import Grid
 from .layout import Line, Word
@@ -19,7 +20,6 @@ from .text import clean_text, join_text
 _AMOUNT = re.compile(
     r"^\(?[-−–]?\s?(?:€\s?)?\d{1,3}(?:\.\d{3})*(?:,\d+)?\)?%?$|^\(?[-−–]?\d+(?:,\d+)?\)?%?$"
 )
-YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
 @dataclass(slots=True)
@@ -129,7 +129,7 @@ def _split_at_faded_rules(
         right = [w for w in rest if w.x0 >= x]
         if any(w.x0 < x < w.x1 for w in rest) or not right:
             continue
-        if all(is_amount(w.text) and not YEAR.match(w.text) for w in right):
+        if all(is_amount(w.text) and not is_year(w.text) for w in right):
             parts.append((border, right))
             rest = [w for w in rest if w.x0 < x]
     return [(col, rest), *reversed(parts)]
@@ -143,7 +143,7 @@ def drop_empty_columns(rows: list[list[str]]) -> tuple[list[list[str]], list[int
 
 
 def _numeric_cells(row: list[str]) -> int:
-    return sum(1 for c in row if c and is_amount(c) and not YEAR.match(c))
+    return sum(1 for c in row if c and is_amount(c) and not is_year(c))
 
 
 # A cell starting with a number other than a year holds a value (a code, a date, an amount).
@@ -153,7 +153,7 @@ _VALUE_START = re.compile(r"^\d")
 def _titles(row: list[str]) -> bool:
     """Whether a text table's first row can be column titles: titles are words or years, so a
     row with a value in it ("Taakveld | 6.3 Inkomensregelingen") is the first key-value row."""
-    return not any(_VALUE_START.match(c) and not YEAR.match(c) for c in row)
+    return not any(_VALUE_START.match(c) and not is_year(c) for c in row)
 
 
 def classify_rows(table: TableDraft) -> None:

@@ -16,9 +16,11 @@ import itertools
 from dataclasses import dataclass, field
 from statistics import median
 
+from shared.years import is_year
+
 from .furniture import margin_limits
 from .layout import Line, Word, overlap_1d, union
-from .tables import YEAR, TableDraft, cell_text, drop_empty_columns, is_amount
+from .tables import TableDraft, cell_text, drop_empty_columns, is_amount
 
 _MIN_GUTTER = 3.0
 _EDGE = 0.065
@@ -171,7 +173,7 @@ def _leading(rows: list[Row], line_h: float) -> float:
 def _is_value(text: str) -> bool:
     """An amount that keeps a line from continuing a wrapped cell: a year is not one, since a
     period ("Q2 2023 t/m Q4 / 2024") or a title ("Realisatie / 2016") wraps before its year."""
-    return is_amount(text) and not YEAR.match(text)
+    return is_amount(text) and not is_year(text)
 
 
 def _build(
@@ -224,7 +226,7 @@ def _heads(above: Row, below: Row, line_h: float) -> bool:
         return False
     if abs(_row_size(above) - _row_size(below)) > _CELL_SIZE_SLACK:
         return False
-    if any(is_amount(p.text) and not YEAR.match(p.text) for p in [*above.pieces, *below.pieces]):
+    if any(is_amount(p.text) and not is_year(p.text) for p in [*above.pieces, *below.pieces]):
         return False
     return all(
         any(overlap_1d(p.x0, p.x1, q.x0, q.x1) > 0 for q in below.pieces) for p in above.pieces
