@@ -36,6 +36,17 @@ def make_transport(
     return Transport(settings, "test")
 
 
+def dead_letters(transport: Transport) -> list[DeadLetter]:
+    """The letters the transport sends to the DLQ, collected as the test broker delivers them."""
+    letters: list[DeadLetter] = []
+
+    @transport.broker.subscriber(topics.DLQ)
+    async def collect(letter: DeadLetter) -> None:
+        letters.append(letter)
+
+    return letters
+
+
 def uploaded(filename: str = "x.pdf") -> DocumentUploaded:
     return DocumentUploaded(
         document_id=DOC_ID,
@@ -49,15 +60,11 @@ def uploaded(filename: str = "x.pdf") -> DocumentUploaded:
 
 async def test_a_permanent_failure_goes_to_the_dlq_with_its_reason(tmp_path: Path) -> None:
     transport = make_transport(tmp_path)
-    letters: list[DeadLetter] = []
+    letters = dead_letters(transport)
 
     @transport.subscriber(topics.UPLOADED, group="g")
     async def handle(event: DocumentUploaded) -> None:
         raise PermanentError("cannot parse", reason="corrupt")
-
-    @transport.broker.subscriber(topics.DLQ)
-    async def dlq(letter: DeadLetter) -> None:
-        letters.append(letter)
 
     async with TestKafkaBroker(transport.broker):
         await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
@@ -73,16 +80,12 @@ async def test_a_permanent_failure_goes_to_the_dlq_with_its_reason(tmp_path: Pat
 
 async def test_a_schema_invalid_event_goes_to_the_dlq(tmp_path: Path) -> None:
     transport = make_transport(tmp_path)
-    letters: list[DeadLetter] = []
+    letters = dead_letters(transport)
     handled: list[DocumentUploaded] = []
 
     @transport.subscriber(topics.UPLOADED, group="g")
     async def handle(event: DocumentUploaded) -> None:
         handled.append(event)
-
-    @transport.broker.subscriber(topics.DLQ)
-    async def dlq(letter: DeadLetter) -> None:
-        letters.append(letter)
 
     async with TestKafkaBroker(transport.broker) as broker:
         await broker.publish({"document_id": "nonsense"}, topics.UPLOADED, key=b"nonsense")
@@ -118,15 +121,11 @@ def test_the_claim_reference_itself_is_small() -> None:
 
 async def test_a_transient_failure_is_raised_for_redelivery(tmp_path: Path) -> None:
     transport = make_transport(tmp_path)
-    letters: list[DeadLetter] = []
+    letters = dead_letters(transport)
 
     @transport.subscriber(topics.UPLOADED, group="g")
     async def handle(event: DocumentUploaded) -> None:
         raise ConnectionError("database unreachable")
-
-    @transport.broker.subscriber(topics.DLQ)
-    async def dlq(letter: DeadLetter) -> None:
-        letters.append(letter)
 
     async with TestKafkaBroker(transport.broker):
         with pytest.raises(ConnectionError):
@@ -139,15 +138,11 @@ async def test_a_dlq_spike_opens_the_breaker_and_messages_are_handed_back(
 ) -> None:
     monkeypatch.setattr("shared.broker.backoff_seconds", lambda attempt: 0.0)
     transport = make_transport(tmp_path)
-    letters: list[DeadLetter] = []
+    letters = dead_letters(transport)
 
     @transport.subscriber(topics.UPLOADED, group="g")
     async def handle(event: DocumentUploaded) -> None:
         raise PermanentError("broken deploy", reason="bug")
-
-    @transport.broker.subscriber(topics.DLQ)
-    async def dlq(letter: DeadLetter) -> None:
-        letters.append(letter)
 
     breaker = transport.breaker(topics.UPLOADED)
     window = breaker.outcomes.maxlen or 0
@@ -162,16 +157,12 @@ async def test_a_dlq_spike_opens_the_breaker_and_messages_are_handed_back(
 
 async def test_an_event_naming_a_host_file_goes_to_the_dlq_unread(tmp_path: Path) -> None:
     transport = make_transport(tmp_path)
-    letters: list[DeadLetter] = []
+    letters = dead_letters(transport)
     read: list[bytes] = []
 
     @transport.subscriber(topics.UPLOADED, group="g")
     async def handle(event: DocumentUploaded) -> None:
         read.append(await aget(transport.store, event.pdf))
-
-    @transport.broker.subscriber(topics.DLQ)
-    async def dlq(letter: DeadLetter) -> None:
-        letters.append(letter)
 
     hostile = uploaded().model_copy(
         update={"pdf": ObjectRef(url="file:///etc/passwd", size=Path("/etc/passwd").stat().st_size)}
@@ -191,16 +182,12 @@ async def test_an_event_naming_a_host_file_goes_to_the_dlq_unread(tmp_path: Path
 
 async def test_a_claim_check_naming_a_host_file_goes_to_the_dlq(tmp_path: Path) -> None:
     transport = make_transport(tmp_path)
-    letters: list[DeadLetter] = []
+    letters = dead_letters(transport)
     handled: list[DocumentUploaded] = []
 
     @transport.subscriber(topics.UPLOADED, group="g")
     async def handle(event: DocumentUploaded) -> None:
         handled.append(event)
-
-    @transport.broker.subscriber(topics.DLQ)
-    async def dlq(letter: DeadLetter) -> None:
-        letters.append(letter)
 
     claim = ClaimCheck(claim_check=ObjectRef(url="file:///etc/passwd", size=1))
     headers = cloudevent_headers(
@@ -222,16 +209,12 @@ async def test_a_claim_check_naming_a_host_file_goes_to_the_dlq(tmp_path: Path) 
 
 async def test_a_tampered_claim_goes_to_the_dlq(tmp_path: Path) -> None:
     transport = make_transport(tmp_path, threshold=200)
-    letters: list[DeadLetter] = []
+    letters = dead_letters(transport)
     handled: list[DocumentUploaded] = []
 
     @transport.subscriber(topics.UPLOADED, group="g")
     async def handle(event: DocumentUploaded) -> None:
         handled.append(event)
-
-    @transport.broker.subscriber(topics.DLQ)
-    async def dlq(letter: DeadLetter) -> None:
-        letters.append(letter)
 
     original = uploaded(filename="x" * 1000 + ".pdf")
     ref = transport.store.put("claims/tampered.json", original.model_dump_json().encode())
@@ -257,17 +240,13 @@ async def test_a_message_failing_transiently_ends_in_the_dlq_after_its_attempts(
 ) -> None:
     monkeypatch.setattr("shared.broker.backoff_seconds", lambda attempt: 0.0)
     transport = make_transport(tmp_path, max_attempts=3)
-    letters: list[DeadLetter] = []
+    letters = dead_letters(transport)
     deliveries: list[str] = []
 
     @transport.subscriber(topics.UPLOADED, group="g")
     async def handle(event: DocumentUploaded) -> None:
         deliveries.append(event.document_id)
         raise ConnectionError("database unreachable")
-
-    @transport.broker.subscriber(topics.DLQ)
-    async def dlq(letter: DeadLetter) -> None:
-        letters.append(letter)
 
     # The in-memory broker does not redeliver; publishing again at the same offset does.
     async with TestKafkaBroker(transport.broker):
@@ -298,17 +277,13 @@ async def test_a_message_failing_transiently_ends_in_the_dlq_after_its_seconds(
 ) -> None:
     monkeypatch.setattr("shared.broker.backoff_seconds", lambda attempt: 0.0)
     transport = make_transport(tmp_path, max_seconds=60.0)
+    letters = dead_letters(transport)
     now = [1000.0]
     transport.retries.clock = lambda: now[0]
-    letters: list[DeadLetter] = []
 
     @transport.subscriber(topics.UPLOADED, group="g")
     async def handle(event: DocumentUploaded) -> None:
         raise FileNotFoundError("documents/x.pdf")
-
-    @transport.broker.subscriber(topics.DLQ)
-    async def dlq(letter: DeadLetter) -> None:
-        letters.append(letter)
 
     async with TestKafkaBroker(transport.broker):
         with pytest.raises(FileNotFoundError):
@@ -329,18 +304,14 @@ async def test_a_success_between_failures_restores_the_budget(
 ) -> None:
     monkeypatch.setattr("shared.broker.backoff_seconds", lambda attempt: 0.0)
     transport = make_transport(tmp_path, max_attempts=2)
+    letters = dead_letters(transport)
     outcomes = iter([ConnectionError("down"), None, ConnectionError("down"), None])
-    letters: list[DeadLetter] = []
 
     @transport.subscriber(topics.UPLOADED, group="g")
     async def handle(event: DocumentUploaded) -> None:
         failure = next(outcomes)
         if failure is not None:
             raise failure
-
-    @transport.broker.subscriber(topics.DLQ)
-    async def dlq(letter: DeadLetter) -> None:
-        letters.append(letter)
 
     async with TestKafkaBroker(transport.broker):
         for _ in range(2):
@@ -355,15 +326,11 @@ async def test_messages_held_back_by_the_breaker_do_not_use_up_their_retries(
 ) -> None:
     monkeypatch.setattr("shared.broker.backoff_seconds", lambda attempt: 0.0)
     transport = make_transport(tmp_path, max_attempts=2)
-    letters: list[DeadLetter] = []
+    letters = dead_letters(transport)
 
     @transport.subscriber(topics.UPLOADED, group="g")
     async def handle(event: DocumentUploaded) -> None:
         pass
-
-    @transport.broker.subscriber(topics.DLQ)
-    async def dlq(letter: DeadLetter) -> None:
-        letters.append(letter)
 
     transport.breaker(topics.UPLOADED).trip()
     async with TestKafkaBroker(transport.broker):
