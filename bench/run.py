@@ -17,18 +17,17 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from prometheus_client.parser import text_string_to_metric_families
 from pymongo import AsyncMongoClient
 
 from bench.workload import build, page_count
 from pcflow.cli import drop_into_inbox
+from pcflow.health import metric_samples
 from pcflow.stack import Stack, StackSettings, free_port, free_port_block
 from shared.status import FINAL
 
@@ -97,16 +96,14 @@ def wait_final(stack: Stack, ids: list[str], timeout: float = 1800) -> list[dict
 
 def scrape(port: int) -> dict[str, float]:
     """Sums and counts of the stage histograms one service exports."""
-    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
     values: dict[str, float] = {}
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            if sample.name in ("pcflow_stage_core_seconds_sum", "pcflow_stage_core_seconds_count"):
-                key = f"{sample.name}:{sample.labels.get('stage')}"
-                values[key] = values.get(key, 0.0) + sample.value
-            if sample.name == "faststream_received_processed_messages_duration_seconds_sum":
-                key = f"handler:{sample.labels.get('handler', '')}"
-                values[key] = values.get(key, 0.0) + sample.value
+    for sample in metric_samples(port, timeout=5):
+        if sample.name in ("pcflow_stage_core_seconds_sum", "pcflow_stage_core_seconds_count"):
+            key = f"{sample.name}:{sample.labels.get('stage')}"
+            values[key] = values.get(key, 0.0) + sample.value
+        if sample.name == "faststream_received_processed_messages_duration_seconds_sum":
+            key = f"handler:{sample.labels.get('handler', '')}"
+            values[key] = values.get(key, 0.0) + sample.value
     return values
 
 

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
+from prometheus_client.samples import Sample
 
 from pcflow.stack import SERVICES, Stack
 from shared import topics
@@ -117,20 +118,24 @@ def waiting_reason(status: str, health: dict[str, ProcessHealth]) -> str | None:
     return describe(stage, instances.get(stage) or next(iter(instances.values())))
 
 
+def metric_samples(port: int, timeout: float = 3.0) -> list[Sample]:
+    """Every sample a service's metrics endpoint exports now."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=timeout) as response:
+        text = response.read().decode()
+    return [sample for family in text_string_to_metric_families(text) for sample in family.samples]
+
+
 def scrape_lag(port: int, topic: str) -> int | None:
     """Messages on `topic` a service has not yet consumed, from its metrics endpoint; None
     when the endpoint does not answer (the service is down or still starting)."""
-    url = f"http://127.0.0.1:{port}/metrics"
     try:
-        with urllib.request.urlopen(url, timeout=3) as response:
-            text = response.read().decode()
+        samples = metric_samples(port)
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return None
     return int(
         sum(
             sample.value
-            for family in text_string_to_metric_families(text)
-            for sample in family.samples
+            for sample in samples
             if sample.name == "pcflow_consumer_lag" and sample.labels.get("topic") == topic
         )
     )

@@ -12,14 +12,13 @@ import hashlib
 import os
 import signal
 import time
-import urllib.request
 from pathlib import Path
 
 import pymupdf
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 
 from pcflow.dlq import read_dead_letters
+from pcflow.health import metric_samples
 from pcflow.stack import Stack
 from tests.e2e.test_pipeline import drop, structured_messages, wait_final
 
@@ -40,12 +39,9 @@ def scanned_report(samples: Path, pages: int) -> bytes:
 
 def messages_in_process(stack: Stack, service: str) -> float:
     port = stack.settings.metrics_ports()[service]
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
-        text = response.read().decode()
     return sum(
         sample.value
-        for family in text_string_to_metric_families(text)
-        for sample in family.samples
+        for sample in metric_samples(port, timeout=5)
         if sample.name == "faststream_received_messages_in_process"
     )
 
