@@ -29,6 +29,7 @@ from bench.workload import build, page_count
 from pcflow.cli import drop_into_inbox
 from pcflow.health import metric_samples
 from pcflow.stack import Stack, StackSettings, free_port, free_port_block
+from shared.heap import freeze_startup_heap
 from shared.status import FINAL
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -62,10 +63,18 @@ def _settle(seconds: float) -> None:
     time.sleep(seconds)
 
 
+def _warm_up(function: Callable[[Path], int]) -> None:
+    function(SAMPLE)
+    freeze_startup_heap()
+
+
 def parallel_pages_per_s(function: Callable[[Path], int], files: list[Path], workers: int) -> float:
     """Pages/s of `function` over the files, one process per core, timed once the processes
-    are up and warm (imports done, one sample document handled), as the services are."""
-    with ProcessPoolExecutor(max_workers=workers, initializer=function, initargs=(SAMPLE,)) as pool:
+    are up and warm (imports done, one sample document handled, start-up heap frozen), as the
+    services are."""
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_warm_up, initargs=(function,)
+    ) as pool:
         list(pool.map(_settle, [0.5] * workers))
         started = time.perf_counter()
         pages = sum(pool.map(function, largest_first(files)))

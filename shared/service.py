@@ -16,6 +16,7 @@ from prometheus_client import REGISTRY, make_asgi_app
 
 from shared import metrics
 from shared.broker import Transport
+from shared.heap import freeze_startup_heap
 from shared.lag import report_lag
 from shared.settings import CommonSettings
 
@@ -61,6 +62,7 @@ def build_app(transport: Transport) -> AsgiFastStream:
 
 
 def serve(app: AsgiFastStream, settings: CommonSettings) -> None:
+    freeze_startup_heap()
     asyncio.run(
         app.run(
             log_level=logging.getLevelName(settings.log_level.upper()),

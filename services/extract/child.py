@@ -3,9 +3,11 @@
 One child, the lead, extracts a document. When the document is long, the lead asks the parent
 for helper children, and the lead and its helpers take the pages a few at a time from one
 counter in shared memory, so a child slowed by other work on the machine simply takes fewer.
-The lead then receives the helpers' analyses through the parent and assembles the document.
-Everything derived from the hostile file is decoded only here, under the limits; the parent
-relays the helpers' bytes without reading them and only validates the lead's JSON.
+A helper sends each run of pages as soon as it is analysed, and the lead reads what has
+arrived between its own runs: the handing over overlaps the analysis instead of following it,
+and only the document's assembly is left when the last page is read. Everything derived from
+the hostile file is decoded only here, under the limits; the parent relays the helpers' bytes
+without reading them and only validates the lead's JSON.
 """
 
 from __future__ import annotations
@@ -39,7 +41,9 @@ MIN_PAGES_PER_CHILD = 24
 CHUNK_PAGES = 4
 
 SPLIT = "split"
-READY = b'{"status": "ready"}'
+# Sent by a helper after its last run of pages, and by the parent to the lead once every
+# helper has sent it: the lead then has all pages.
+DONE = b'{"status": "done"}'
 
 
 def apply_limits(limits: ExtractLimits) -> None:
@@ -67,21 +71,36 @@ class Shared:
 
 
 def take_pages(
-    doc: pymupdf.Document, limits: ExtractLimits, shared: Shared, chunk: int
-) -> list[PagesResult]:
-    """Analyse chunks of pages taken from the shared counter until none are left."""
+    doc: pymupdf.Document,
+    limits: ExtractLimits,
+    shared: Shared,
+    chunk: int,
+    analysed: Callable[[PagesResult], None],
+) -> None:
+    """Analyse chunks of pages taken from the shared counter until none are left, handing
+    each to `analysed` as soon as it is done."""
     from .core import analyse_pages
 
     count = doc.page_count
     budget = OcrBudget(shared.ocr_left)
-    parts: list[PagesResult] = []
     while True:
         with shared.next_page.get_lock():
             start = shared.next_page.value
             shared.next_page.value = min(count, start + chunk)
         if start >= count:
-            return parts
-        parts.append(analyse_pages(doc, range(start, min(count, start + chunk)), limits, budget))
+            return
+        analysed(analyse_pages(doc, range(start, min(count, start + chunk)), limits, budget))
+
+
+def _received(conn: Connection, parts: list[PagesResult], *, wait: bool) -> bool:
+    """Add the helpers' runs of pages relayed so far to `parts`; True once all have come.
+    Without `wait` only what has already arrived is read."""
+    while wait or conn.poll(0):
+        message = conn.recv_bytes()
+        if message == DONE:
+            return True
+        parts.extend(pickle.loads(message))
+    return False
 
 
 def error_message(reason: str, message: str, detected_type: str = "") -> bytes:
@@ -127,14 +146,22 @@ def _lead(conn: Connection, request: dict[str, Any], data: bytes, shared: Shared
         min_pages = 1 if scanned else MIN_PAGES_PER_CHILD
         helpers = children_for(doc.page_count, limits.page_workers, min_pages) - 1
         chunk = doc.page_count if helpers == 0 else 1 if scanned else CHUNK_PAGES
+        parts: list[PagesResult] = []
         if helpers:
             split = {"status": SPLIT, "helpers": helpers, "chunk": chunk}
             conn.send_bytes(json.dumps(split).encode())
-        parts = take_pages(doc, limits, shared, chunk)
-        if helpers:
-            conn.send_bytes(READY)
-            for _ in range(helpers):
-                parts.extend(pickle.loads(conn.recv_bytes()))
+
+        complete = helpers == 0
+
+        def analysed(part: PagesResult) -> None:
+            nonlocal complete
+            parts.append(part)
+            if not complete:
+                complete = _received(conn, parts, wait=False)
+
+        take_pages(doc, limits, shared, chunk, analysed)
+        if not complete:
+            _received(conn, parts, wait=True)
             parts.sort(key=lambda part: part.pages[0].info.number)
         document = assemble(doc, request["document_id"], request["filename"], parts, limits)
     finally:
@@ -145,17 +172,22 @@ def _lead(conn: Connection, request: dict[str, Any], data: bytes, shared: Shared
 def helper_main(
     conn: Connection, request: dict[str, Any], data: bytes, shared: Shared, chunk: int
 ) -> None:
-    conn.send_bytes(_guarded(lambda: _helper(request, data, shared, chunk)))
+    conn.send_bytes(_guarded(lambda: _helper(conn, request, data, shared, chunk)))
     conn.close()
 
 
-def _helper(request: dict[str, Any], data: bytes, shared: Shared, chunk: int) -> bytes:
+def _helper(
+    conn: Connection, request: dict[str, Any], data: bytes, shared: Shared, chunk: int
+) -> bytes:
     limits = _start(request)
     from .core import open_document
 
+    def analysed(part: PagesResult) -> None:
+        conn.send_bytes(pickle.dumps([part], protocol=pickle.HIGHEST_PROTOCOL))
+
     doc = open_document(data, limits)
     try:
-        parts = take_pages(doc, limits, shared, chunk)
+        take_pages(doc, limits, shared, chunk, analysed)
     finally:
         doc.close()
-    return pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
+    return DONE

@@ -19,11 +19,12 @@ import multiprocessing.forkserver
 import signal
 import time
 from collections.abc import Callable
+from multiprocessing.connection import wait
 from typing import Any
 
 from shared.documents import ExtractedDocument
 
-from .child import READY, SPLIT, Shared, helper_main, lead_main
+from .child import DONE, SPLIT, Shared, helper_main, lead_main
 from .core import ocr_pages
 from .errors import (
     ERRORS_BY_REASON,
@@ -159,12 +160,7 @@ def extract_in_sandbox(
                 for _ in range(int(split["helpers"]))
             ]
             children.extend(helpers)
-            parts = [_part(helper.receive(deadline)) for helper in helpers]
-            ready = lead.receive(deadline)
-            if ready != READY:
-                raise _failure(ready)
-            for part in parts:
-                lead.send(part)
+            _relay(helpers, lead, deadline)
             out = lead.receive(deadline)
         for child in children:
             child.finish()
@@ -174,8 +170,26 @@ def extract_in_sandbox(
             child.stop()
 
 
-def _part(out: bytes) -> bytes:
-    """A helper's analysis, passed on unread; or the error it reported."""
-    if out.startswith(b"{"):
-        raise _failure(out)
-    return out
+def _relay(helpers: list[_Child], lead: _Child, deadline: float) -> None:
+    """Pass each run of pages a helper sends on to the lead, unread, as it comes; then tell
+    the lead that all have come. A helper's error, or the lead's (it answers early only when
+    it failed), ends the extraction."""
+    working = list(helpers)
+    while working:
+        conns = [helper.conn for helper in working]
+        ready = wait([*conns, lead.conn], timeout=max(0.0, deadline - time.monotonic()))
+        if not ready:
+            raise ExtractionTimeout(
+                f"the extraction took longer than {lead.limits.wall_seconds:.0f} s"
+            )
+        if lead.conn in ready:
+            raise _failure(lead.receive(deadline))
+        for helper in [h for h in working if h.conn in ready]:
+            out = helper.receive(deadline)
+            if out == DONE:
+                working.remove(helper)
+            elif out.startswith(b"{"):
+                raise _failure(out)
+            else:
+                lead.send(out)
+    lead.send(DONE)
