@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
@@ -43,6 +44,15 @@ INFRA_STOP_SECONDS = 30.0
 # The supervisor holds nothing in flight; it may be in the middle of waiting for a restarted
 # broker or database to listen (up to 60 s) when asked to stop.
 SUPERVISOR_STOP_SECONDS = 75.0
+
+
+class ClientSettings(TypedDict):
+    """The services' settings that say where the parts of a stack are."""
+
+    kafka_bootstrap_servers: str
+    mongo_url: str
+    object_store_url: str
+    inbox_dir: str
 
 
 class StackSettings(BaseSettings):
@@ -70,17 +80,24 @@ class StackSettings(BaseSettings):
     def inbox(self) -> Path:
         return self.var_dir.resolve() / "inbox"
 
+    def client_settings(self) -> ClientSettings:
+        """Where this stack's broker, database, object store and inbox are, by the names of
+        the services' settings: what its services are given, and what the command-line tools
+        fall back on where their environment names no other stack."""
+        return ClientSettings(
+            kafka_bootstrap_servers=self.bootstrap,
+            mongo_url=self.mongo_url,
+            object_store_url=(self.var_dir.resolve() / "objects").as_uri(),
+            inbox_dir=str(self.inbox),
+        )
+
     def service_env(self, service: str, index: int = 0) -> dict[str, str]:
         """The environment a service process gets: its settings point into this stack."""
         offset = 1 + SERVICES.index(service) + 10 * index
-        var = self.var_dir.resolve()
-        env = {
-            "PCFLOW_KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
-            "PCFLOW_MONGO_URL": self.mongo_url,
-            "PCFLOW_OBJECT_STORE_URL": (var / "objects").as_uri(),
-            "PCFLOW_INBOX_DIR": str(self.inbox),
-            "PCFLOW_METRICS_PORT": str(self.metrics_port_base + offset),
+        env: dict[str, str] = {
+            f"PCFLOW_{name.upper()}": str(value) for name, value in self.client_settings().items()
         }
+        env["PCFLOW_METRICS_PORT"] = str(self.metrics_port_base + offset)
         if service == "extract" and "PCFLOW_PAGE_WORKERS" not in os.environ:
             # the instances share this machine: together they start no more children than it
             # has cores, or parallel children of one document only slow down the others

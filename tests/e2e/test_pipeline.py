@@ -15,6 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from pymongo import AsyncMongoClient
 
 from pcflow.dlq import read_dead_letters
+from pcflow.settings import tool_settings
 from pcflow.stack import Stack
 from shared import topics
 from shared.events import DocumentStructured
@@ -157,5 +158,5 @@ def test_three_reports_end_stored_once_and_a_non_pdf_fails(
     failed = asyncio.run(wait_final(stack, [bad]))[bad]
     assert failed["status"] == "failed"
     assert "not_pdf" in failed["reason"]
-    letters = asyncio.run(read_dead_letters(stack.settings))
+    letters = asyncio.run(read_dead_letters(tool_settings(stack.settings)))
     assert any(letter.document_id == bad and letter.reason == "not_pdf" for letter in letters)
