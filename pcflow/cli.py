@@ -51,7 +51,8 @@ def up(
             console.print(f"Prometheus: http://127.0.0.1:{prometheus_port}")
     settings = stack.settings
     console.print(
-        f"[green]pcflow is up[/]: broker {settings.bootstrap}, database {settings.mongo_url}"
+        f"[green]pcflow is up[/]: broker {settings.bootstrap}, "
+        f"database 127.0.0.1:{settings.mongo_port} (its user in {settings.credentials_file})"
     )
     console.print(f"drop PDFs into {settings.inbox} or run [bold]pcflow submit FILE[/]")
     for name, port in settings.metrics_ports().items():

@@ -102,7 +102,7 @@ def make_batch(folder: Path, scenario: str) -> list[Path]:
 
 async def records_of(stack: Stack, ids: list[str]) -> list[dict[str, Any]]:
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-        stack.settings.mongo_url, serverSelectionTimeoutMS=3000
+        stack.settings.mongo_url.get_secret_value(), serverSelectionTimeoutMS=3000
     )
     try:
         return [

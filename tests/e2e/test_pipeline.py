@@ -39,7 +39,9 @@ def drop(stack: Stack, source: Path, name: str | None = None) -> str:
 async def wait_final(
     stack: Stack, doc_ids: list[str], timeout: float = 240
 ) -> dict[str, dict[str, Any]]:
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.settings.mongo_url)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        stack.settings.mongo_url.get_secret_value()
+    )
     collection = client.pcflow.documents
     deadline = time.monotonic() + timeout
     try:
@@ -59,7 +61,9 @@ async def wait_final(
 
 
 async def structured_bodies(stack: Stack, doc_ids: list[str]) -> dict[str, dict[str, Any]]:
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.settings.mongo_url)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        stack.settings.mongo_url.get_secret_value()
+    )
     try:
         cursor = client.pcflow.structured.find({"document_id": {"$in": doc_ids}})
         return {r["document_id"]: r["document"] async for r in cursor}
@@ -69,7 +73,9 @@ async def structured_bodies(stack: Stack, doc_ids: list[str]) -> dict[str, dict[
 
 async def eventually_all_stages(stack: Stack, doc_ids: list[str], timeout: float = 30) -> bool:
     """`extracted` is noted by a consumer group of its own, so it may come after `stored`."""
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.settings.mongo_url)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        stack.settings.mongo_url.get_secret_value()
+    )
     stages = {"uploaded", "extracted", "classified", "stored"}
     deadline = time.monotonic() + timeout
     try:
@@ -104,7 +110,9 @@ async def structured_messages(stack: Stack) -> list[DocumentStructured]:
 
 
 async def count_documents(stack: Stack, doc_ids: list[str]) -> int:
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.settings.mongo_url)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        stack.settings.mongo_url.get_secret_value()
+    )
     try:
         return await client.pcflow.documents.count_documents({"document_id": {"$in": doc_ids}})
     finally:

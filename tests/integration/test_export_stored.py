@@ -65,7 +65,9 @@ async def test_export_reads_inline_and_referenced_documents(infra: Stack) -> Non
     )
     referenced = by_reference(structured_record(event), ref)
     other = structured_record(_classified("c" * 64, "Elders"))
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(infra.settings.mongo_url)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        infra.settings.mongo_url.get_secret_value()
+    )
     try:
         await client[database].structured.insert_many([inline, referenced, other])
         export = Export()
