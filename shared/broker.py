@@ -328,9 +328,11 @@ class DeadLetterMiddleware(TransportMiddleware):
     async def dead_letter(
         self, msg: StreamMessage[Any], exc: BaseException, position: Position
     ) -> None:
+        """Keep the message as it arrived: a claim check has replaced `msg.body` with the payload
+        it refers to, while the headers still announce the claim, and a replay publishes both."""
         key = getattr(msg.raw_message, "key", None)
         await self.transport.dead_letter(
-            body=msg.body,
+            body=getattr(msg.raw_message, "value", msg.body),
             exc=exc,
             origin=position[0],
             document_id=_header(msg, "ce_subject")
