@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import stat
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pymupdf
 import pytest
 from pymongo import AsyncMongoClient
 from pymongo.errors import OperationFailure
@@ -19,7 +17,7 @@ from pymongo.errors import OperationFailure
 from pcflow.credentials import DatabaseCredentials
 from pcflow.stack import INFRA_STOP_SECONDS, Stack, StackSettings, free_port
 from tests.e2e.test_pipeline import drop, wait_final
-from tests.unit.pdf_fixtures import build_pdf
+from tests.unit.pdf_fixtures import unique_report
 
 pytestmark = pytest.mark.integration
 
@@ -82,22 +80,10 @@ def test_the_credentials_are_made_once_and_kept_across_restarts(database: Stack)
     assert refusal(f"mongodb://127.0.0.1:{database.settings.mongo_port}") == UNAUTHORIZED
 
 
-def unique_report(folder: Path) -> Path:
-    """A small born-digital report no other test submits, so it is processed afresh."""
-
-    def draw(doc: pymupdf.Document) -> None:
-        page = doc.new_page()
-        page.insert_text((72, 72), "Gemeente Ommen - Begroting 2026", fontsize=18)
-        page.insert_text((72, 120), f"Programma 1 Bestuur ({uuid.uuid4()})", fontsize=13)
-        page.insert_text((72, 150), "Wij breiden de dienstverlening in 2026 uit.", fontsize=10)
-
-    path = folder / f"report-{uuid.uuid4().hex[:8]}.pdf"
-    path.write_bytes(build_pdf(draw))
-    return path
-
-
 def test_the_services_log_in_and_store_a_report(running_stack: Stack, tmp_path: Path) -> None:
     assert refusal(f"mongodb://127.0.0.1:{running_stack.settings.mongo_port}") == UNAUTHORIZED
-    doc_id = drop(running_stack, unique_report(tmp_path))
+    report = tmp_path / "report.pdf"
+    report.write_bytes(unique_report())
+    doc_id = drop(running_stack, report)
     record = asyncio.run(wait_final(running_stack, [doc_id]))[doc_id]
     assert record["status"] == "stored", record.get("reason")
