@@ -100,7 +100,7 @@ async def _wait_final(mongo_url: str, ids: list[str], timeout: float) -> list[di
 
 
 def wait_final(stack: Stack, ids: list[str], timeout: float = 1800) -> list[dict[str, Any]]:
-    return asyncio.run(_wait_final(stack.settings.mongo_url, ids, timeout))
+    return asyncio.run(_wait_final(stack.settings.mongo_url.get_secret_value(), ids, timeout))
 
 
 def scrape(port: int) -> dict[str, float]:

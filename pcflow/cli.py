@@ -7,6 +7,7 @@ import hashlib
 import json
 import shutil
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,6 +21,7 @@ from pcflow import dlq as dlq_commands
 from pcflow.health import RESTARTING, RUNNING, current_health, stage_lag, waiting_reason
 from pcflow.records import find_record, list_records, wait_for_final
 from pcflow.render import render_document
+from pcflow.settings import tool_settings
 from pcflow.stack import Stack, StackSettings
 
 if TYPE_CHECKING:
@@ -49,7 +51,8 @@ def up(
             console.print(f"Prometheus: http://127.0.0.1:{prometheus_port}")
     settings = stack.settings
     console.print(
-        f"[green]pcflow is up[/]: broker {settings.bootstrap}, database {settings.mongo_url}"
+        f"[green]pcflow is up[/]: broker {settings.bootstrap}, "
+        f"database 127.0.0.1:{settings.mongo_port} (its user in {settings.credentials_file})"
     )
     console.print(f"drop PDFs into {settings.inbox} or run [bold]pcflow submit FILE[/]")
     for name, port in settings.metrics_ports().items():
@@ -106,7 +109,9 @@ def submit(
                 waiting[doc_id] = reason
                 progress.update(tasks[doc_id], description=description)
 
-        results = asyncio.run(wait_for_final(settings, list(names), timeout, on_poll))
+        results = asyncio.run(
+            wait_for_final(tool_settings(settings), list(names), timeout, on_poll)
+        )
     for path, doc_id in ids.items():
         record = results.get(doc_id) or {}
         status = record.get("status", "timed out")
@@ -150,7 +155,7 @@ def status(limit: Annotated[int, typer.Option(help="how many documents")] = 50) 
         lag.add_row(stage, "unknown (not answering)" if messages is None else str(messages))
     console.print(lag)
     try:
-        records = asyncio.run(list_records(stack.settings, limit))
+        records = asyncio.run(list_records(tool_settings(stack.settings), limit))
     except PyMongoError as error:
         console.print(f"[red]documents unavailable: the database does not answer ({error})[/]")
         raise typer.Exit(1) from error
@@ -174,7 +179,7 @@ def show(
     ] = False,
 ) -> None:
     """One document: sections, labelled paragraphs, financial lines per taakveld."""
-    record = asyncio.run(find_record(StackSettings(), document_id))
+    record = asyncio.run(find_record(tool_settings(), document_id))
     if record is None:
         console.print(f"[red]no document matches {document_id}[/]")
         raise typer.Exit(1)
@@ -202,7 +207,7 @@ def tail(
             f"{len(document.get('financial_lines', []))} financial lines"
         )
 
-    asyncio.run(follow_structured(StackSettings(), from_beginning, count, show_line))
+    asyncio.run(follow_structured(tool_settings(), from_beginning, count, show_line))
 
 
 @app.command(name="eval")
@@ -265,7 +270,7 @@ def reconcile(
     """Re-emit uploads that never reached a final status (e.g. after the broker lost data)."""
     from pcflow.reconcile import run_reconcile
 
-    reemitted = asyncio.run(run_reconcile(stale_after))
+    reemitted = asyncio.run(run_reconcile(tool_settings(), timedelta(seconds=stale_after)))
     console.print(f"re-emitted {len(reemitted)} documents")
     for doc_id in reemitted:
         console.print(f"  {doc_id}")
@@ -320,9 +325,9 @@ def export(
 async def _export_stored(filters: Filters) -> Export:
     from pcflow.export import Export
     from pcflow.records import stored_documents
-    from shared.settings import MongoSettings
 
+    settings = tool_settings()
     export = Export()
-    async for doc in stored_documents(StackSettings(), MongoSettings().mongo_database):
+    async for doc in stored_documents(settings, settings.mongo_database):
         export.add(doc, filters)
     return export

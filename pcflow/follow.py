@@ -8,23 +8,24 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 
-from pcflow.stack import StackSettings
 from shared import topics
+from shared.broker import kafka_client_options
 from shared.events import ClaimCheck
 from shared.headers import CLAIM_CHECK_HEADER
-from shared.objectstore import open_store
+from shared.objectstore import aget, open_store
+from shared.settings import CommonSettings
 
 
 async def follow_structured(
-    settings: StackSettings,
+    settings: CommonSettings,
     from_beginning: bool,
     count: int,
     on_event: Callable[[dict[str, Any]], None],
 ) -> None:
-    store = open_store((settings.var_dir.resolve() / "objects").as_uri())
+    store = open_store(settings.object_store_url, settings.s3_endpoint_url)
     consumer = AIOKafkaConsumer(
         topics.STRUCTURED,
-        bootstrap_servers=settings.bootstrap,
+        **kafka_client_options(settings),
         auto_offset_reset="earliest" if from_beginning else "latest",
         enable_auto_commit=False,
     )
@@ -34,7 +35,7 @@ async def follow_structured(
         async for message in consumer:
             body = message.value or b""
             if any(key == CLAIM_CHECK_HEADER for key, _ in message.headers):
-                body = store.get(ClaimCheck.model_validate_json(body).claim_check)
+                body = await aget(store, ClaimCheck.model_validate_json(body).claim_check)
             on_event(json.loads(body))
             seen += 1
             if count and seen >= count:

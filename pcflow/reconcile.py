@@ -1,4 +1,9 @@
-"""`pcflow reconcile`: one reconciliation pass of ingest, run from the command line."""
+"""`pcflow reconcile`: one reconciliation pass of ingest, run from the command line.
+
+It runs with ingest's own settings (`pcflow.settings`): the same upload source, database and
+broker, so it re-drives documents on the embedded stack and on one with an upload bucket,
+database credentials and a SASL/SSL broker alike.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,6 @@ from typing import Any
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 
-from pcflow.stack import StackSettings
 from services.ingest.app import make_source
 from services.ingest.ingestor import Ingestor
 from shared.broker import Transport
@@ -16,14 +20,8 @@ from shared.settings import IngestSettings
 from shared.status import documents
 
 
-async def run_reconcile(stale_after_seconds: float) -> list[str]:
-    stack = StackSettings()
-    settings = IngestSettings.model_validate(
-        {
-            key.removeprefix("PCFLOW_").lower(): value
-            for key, value in stack.service_env("ingest").items()
-        }
-    )
+async def run_reconcile(settings: IngestSettings, stale_after: timedelta) -> list[str]:
+    """Re-emit every upload whose record is missing or has not moved for `stale_after`."""
     transport = Transport(settings, "ingest")
     broker: KafkaBroker = transport.broker
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
@@ -37,7 +35,7 @@ async def run_reconcile(stale_after_seconds: float) -> list[str]:
             documents(client, settings.mongo_database),
             settings.max_upload_bytes,
         )
-        return await ingestor.reconcile(timedelta(seconds=stale_after_seconds))
+        return await ingestor.reconcile(stale_after)
     finally:
         await broker.stop()
         await client.close()

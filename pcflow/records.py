@@ -1,4 +1,5 @@
-"""Reading document records for the CLI: the same collection the services write."""
+"""Reading document records for the CLI: the same collection the services write, through the
+services' settings (database URL with its credentials, object store)."""
 
 from __future__ import annotations
 
@@ -11,24 +12,25 @@ from typing import Any
 from pymongo import DESCENDING, AsyncMongoClient
 from pymongo.errors import PyMongoError
 
-from pcflow.stack import StackSettings
+from pcflow.settings import ToolSettings
 from shared.documents import StructuredDocument
 from shared.events import ObjectRef
 from shared.objectstore import open_store
-from shared.settings import MongoSettings
 from shared.status import FINAL, documents, structured
 
 Record = dict[str, Any]
 
 
-def client_for(settings: StackSettings) -> AsyncMongoClient[Record]:
-    return AsyncMongoClient(settings.mongo_url, tz_aware=True, serverSelectionTimeoutMS=5000)
+def client_for(settings: ToolSettings) -> AsyncMongoClient[Record]:
+    return AsyncMongoClient(
+        settings.mongo_url.get_secret_value(), tz_aware=True, serverSelectionTimeoutMS=5000
+    )
 
 
-async def list_records(settings: StackSettings, limit: int) -> list[Record]:
+async def list_records(settings: ToolSettings, limit: int) -> list[Record]:
     client = client_for(settings)
     try:
-        cursor = documents(client, MongoSettings().mongo_database).find(
+        cursor = documents(client, settings.mongo_database).find(
             {}, sort=[("status_at", DESCENDING)], limit=limit
         )
         return [record async for record in cursor]
@@ -36,10 +38,10 @@ async def list_records(settings: StackSettings, limit: int) -> list[Record]:
         await client.close()
 
 
-async def find_record(settings: StackSettings, prefix: str) -> Record | None:
+async def find_record(settings: ToolSettings, prefix: str) -> Record | None:
     client = client_for(settings)
     try:
-        database = MongoSettings().mongo_database
+        database = settings.mongo_database
         collection = documents(client, database)
         matches = [
             record
@@ -56,11 +58,11 @@ async def find_record(settings: StackSettings, prefix: str) -> Record | None:
         await client.close()
 
 
-def _document(settings: StackSettings, body: Record) -> Record:
+def _document(settings: ToolSettings, body: Record) -> Record:
     """The structured document of a `structured` record, fetched from the object store when
     it was too large to keep inline."""
     if body.get("document_ref"):
-        store = open_store((settings.var_dir.resolve() / "objects").as_uri())
+        store = open_store(settings.object_store_url, settings.s3_endpoint_url)
         ref = ObjectRef.model_validate(body["document_ref"])
         document: Record = json.loads(store.get(ref))
         return document
@@ -69,7 +71,7 @@ def _document(settings: StackSettings, body: Record) -> Record:
 
 
 async def stored_documents(
-    settings: StackSettings, database: str
+    settings: ToolSettings, database: str
 ) -> AsyncIterator[StructuredDocument]:
     """Every stored structured document, one at a time: an export of many reports never holds
     all of them in memory."""
@@ -82,7 +84,7 @@ async def stored_documents(
 
 
 async def wait_for_final(
-    settings: StackSettings,
+    settings: ToolSettings,
     document_ids: list[str],
     timeout: float,
     on_poll: Callable[[dict[str, str]], None],
@@ -94,7 +96,7 @@ async def wait_for_final(
     final: dict[str, Record] = {}
     deadline = time.monotonic() + timeout
     try:
-        collection = documents(client, MongoSettings().mongo_database)
+        collection = documents(client, settings.mongo_database)
         while len(final) < len(document_ids) and time.monotonic() < deadline:
             pending = [doc_id for doc_id in document_ids if doc_id not in final]
             try:

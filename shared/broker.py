@@ -23,6 +23,7 @@ from faststream import AckPolicy, BaseMiddleware
 from faststream.kafka import KafkaBroker
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from faststream.kafka.security import parse_security
 from faststream.message import StreamMessage
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 from opentelemetry.sdk.trace import TracerProvider
@@ -64,6 +65,19 @@ def kafka_security(settings: CommonSettings) -> BaseSecurity | None:
         ssl_context=context if use_ssl else None,
         use_ssl=use_ssl,
     )
+
+
+def kafka_client_options(settings: CommonSettings) -> dict[str, Any]:
+    """Options for a plain aiokafka client, connecting as the services' broker connects.
+
+    The command-line tools read and write topics without a FastStream broker (the DLQ from its
+    start, without a consumer group); FastStream's own translation of the security settings
+    keeps them on the same protocol, mechanism, user and CA as the services.
+    """
+    return {
+        "bootstrap_servers": settings.kafka_bootstrap_servers,
+        **parse_security(kafka_security(settings)),
+    }
 
 
 def backoff_seconds(attempt: int) -> float:
@@ -314,9 +328,11 @@ class DeadLetterMiddleware(TransportMiddleware):
     async def dead_letter(
         self, msg: StreamMessage[Any], exc: BaseException, position: Position
     ) -> None:
+        """Keep the message as it arrived: a claim check has replaced `msg.body` with the payload
+        it refers to, while the headers still announce the claim, and a replay publishes both."""
         key = getattr(msg.raw_message, "key", None)
         await self.transport.dead_letter(
-            body=msg.body,
+            body=getattr(msg.raw_message, "value", msg.body),
             exc=exc,
             origin=position[0],
             document_id=_header(msg, "ce_subject")

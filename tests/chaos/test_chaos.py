@@ -20,6 +20,7 @@ from aiokafka import AIOKafkaProducer
 from pymongo import AsyncMongoClient
 
 from pcflow.dlq import read_dead_letters
+from pcflow.settings import tool_settings
 from pcflow.stack import (
     INFRA_STOP_SECONDS,
     SERVICES,
@@ -101,7 +102,7 @@ def make_batch(folder: Path, scenario: str) -> list[Path]:
 
 async def records_of(stack: Stack, ids: list[str]) -> list[dict[str, Any]]:
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-        stack.settings.mongo_url, serverSelectionTimeoutMS=3000
+        stack.settings.mongo_url.get_secret_value(), serverSelectionTimeoutMS=3000
     )
     try:
         return [
@@ -142,7 +143,7 @@ def run_scenario(
     started = time.monotonic()
     records = wait_stored(stack, ids)
     stored_ids = [r["document_id"] for r in records if r.get("status") == "stored"]
-    letters = asyncio.run(read_dead_letters(stack.settings))
+    letters = asyncio.run(read_dead_letters(tool_settings(stack.settings)))
     outcome = Outcome(
         scenario=name,
         documents_in=len(ids),
@@ -268,7 +269,7 @@ def test_hostile_input_fails_cleanly_and_the_pipeline_goes_on(
         seconds = (record["status_at"] - record["uploaded_at"]).total_seconds()
         assert seconds < 30, (name, seconds)
 
-    letters = asyncio.run(read_dead_letters(chaos_stack.settings))
+    letters = asyncio.run(read_dead_letters(tool_settings(chaos_stack.settings)))
     invalid_topics = {letter.topic for letter in letters if letter.reason == "invalid_event"}
     assert invalid_topics >= {topics.UPLOADED, topics.EXTRACTED, topics.CLASSIFIED, topics.DLQ}
     for name, doc_id in bad_ids.items():

@@ -15,6 +15,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from pymongo import AsyncMongoClient
 
 from pcflow.dlq import read_dead_letters
+from pcflow.settings import tool_settings
 from pcflow.stack import Stack
 from shared import topics
 from shared.events import DocumentStructured
@@ -38,7 +39,9 @@ def drop(stack: Stack, source: Path, name: str | None = None) -> str:
 async def wait_final(
     stack: Stack, doc_ids: list[str], timeout: float = 240
 ) -> dict[str, dict[str, Any]]:
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.settings.mongo_url)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        stack.settings.mongo_url.get_secret_value()
+    )
     collection = client.pcflow.documents
     deadline = time.monotonic() + timeout
     try:
@@ -58,7 +61,9 @@ async def wait_final(
 
 
 async def structured_bodies(stack: Stack, doc_ids: list[str]) -> dict[str, dict[str, Any]]:
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.settings.mongo_url)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        stack.settings.mongo_url.get_secret_value()
+    )
     try:
         cursor = client.pcflow.structured.find({"document_id": {"$in": doc_ids}})
         return {r["document_id"]: r["document"] async for r in cursor}
@@ -68,7 +73,9 @@ async def structured_bodies(stack: Stack, doc_ids: list[str]) -> dict[str, dict[
 
 async def eventually_all_stages(stack: Stack, doc_ids: list[str], timeout: float = 30) -> bool:
     """`extracted` is noted by a consumer group of its own, so it may come after `stored`."""
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.settings.mongo_url)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        stack.settings.mongo_url.get_secret_value()
+    )
     stages = {"uploaded", "extracted", "classified", "stored"}
     deadline = time.monotonic() + timeout
     try:
@@ -103,7 +110,9 @@ async def structured_messages(stack: Stack) -> list[DocumentStructured]:
 
 
 async def count_documents(stack: Stack, doc_ids: list[str]) -> int:
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.settings.mongo_url)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        stack.settings.mongo_url.get_secret_value()
+    )
     try:
         return await client.pcflow.documents.count_documents({"document_id": {"$in": doc_ids}})
     finally:
@@ -157,5 +166,5 @@ def test_three_reports_end_stored_once_and_a_non_pdf_fails(
     failed = asyncio.run(wait_final(stack, [bad]))[bad]
     assert failed["status"] == "failed"
     assert "not_pdf" in failed["reason"]
-    letters = asyncio.run(read_dead_letters(stack.settings))
+    letters = asyncio.run(read_dead_letters(tool_settings(stack.settings)))
     assert any(letter.document_id == bad and letter.reason == "not_pdf" for letter in letters)

@@ -88,7 +88,7 @@ def test_bucket_uploads_are_ingested_once_and_bad_ones_fail(
     async def scenario() -> tuple[int, int, dict[str, dict[str, Any]], DocumentUploaded]:
         transport = Transport(settings, "ingest")
         client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-            infra.settings.mongo_url, tz_aware=True
+            infra.settings.mongo_url.get_secret_value(), tz_aware=True
         )
         collection = documents(client, database)
         await ensure_indexes(collection)

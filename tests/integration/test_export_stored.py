@@ -12,6 +12,7 @@ from pymongo import AsyncMongoClient
 
 from pcflow.export import Export, Filters
 from pcflow.records import stored_documents
+from pcflow.settings import tool_settings
 from pcflow.stack import Stack
 from services.store.core import by_reference, structured_record
 from shared.documents import (
@@ -64,11 +65,13 @@ async def test_export_reads_inline_and_referenced_documents(infra: Stack) -> Non
     )
     referenced = by_reference(structured_record(event), ref)
     other = structured_record(_classified("c" * 64, "Elders"))
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(infra.settings.mongo_url)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        infra.settings.mongo_url.get_secret_value()
+    )
     try:
         await client[database].structured.insert_many([inline, referenced, other])
         export = Export()
-        async for doc in stored_documents(infra.settings, database):
+        async for doc in stored_documents(tool_settings(infra.settings), database):
             export.add(doc, Filters(municipality="Ommen"))
     finally:
         await client.drop_database(database)

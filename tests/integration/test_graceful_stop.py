@@ -19,6 +19,7 @@ import pytest
 
 from pcflow.dlq import read_dead_letters
 from pcflow.health import metric_samples
+from pcflow.settings import tool_settings
 from pcflow.stack import Stack
 from tests.e2e.test_pipeline import drop, structured_messages, wait_final
 
@@ -76,5 +77,5 @@ def test_sigterm_mid_document_loses_nothing(
     assert record["status"] == "stored", record.get("reason")
     published = [m for m in asyncio.run(structured_messages(stack)) if m.document_id == doc_id]
     assert published, "the structured document reached the topic"
-    letters = asyncio.run(read_dead_letters(stack.settings))
+    letters = asyncio.run(read_dead_letters(tool_settings(stack.settings)))
     assert not [letter for letter in letters if letter.document_id == doc_id]

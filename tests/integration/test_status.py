@@ -35,7 +35,7 @@ async def scratch_collection(mongo_url: str) -> AsyncIterator[Collection]:
 
 @pytest.fixture
 async def collection(infra: Stack) -> AsyncIterator[Collection]:
-    async with scratch_collection(infra.settings.mongo_url) as coll:
+    async with scratch_collection(infra.settings.mongo_url.get_secret_value()) as coll:
         yield coll
 
 

@@ -17,6 +17,7 @@ import yaml
 from faststream.security import SASLScram512
 from pydantic_settings import BaseSettings
 
+from pcflow.settings import ToolSettings
 from shared import topics
 from shared.broker import kafka_security
 from shared.settings import (
@@ -39,6 +40,8 @@ SETTINGS: dict[str, type[BaseSettings]] = {
     "classify": ClassifySettings,
     "store": StoreSettings,
 }
+# The command-line tools, run in the network with `docker compose run --rm tools ...`.
+TOOLS = "tools"
 # Read by boto3 inside shared.objectstore, which every service uses.
 LIBRARY_VARIABLES = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"}
 ONE_SHOT = "no"
@@ -131,7 +134,9 @@ def test_every_service_restarts_and_every_long_running_one_has_a_healthcheck() -
 
 
 def test_one_shot_setup_is_awaited_until_it_succeeded() -> None:
-    one_shots = {name for name, s in services().items() if s["restart"] == ONE_SHOT}
+    one_shots = {
+        name for name, s in services().items() if s["restart"] == ONE_SHOT and name != TOOLS
+    }
     assert one_shots == {"kafka-certs", "kafka-init", "minio-init"}
     for name, service in services().items():
         for dependency, condition in service.get("depends_on", {}).items():
@@ -298,3 +303,35 @@ def test_prometheus_scrapes_every_service_on_its_metrics_port() -> None:
         assert discovery["names"] == [name]
         assert discovery["type"] == "A"
         assert discovery["port"] == settings.model_fields["metrics_port"].default
+
+
+def test_the_tools_connect_as_the_services_do() -> None:
+    """Every connection setting ingest gets (broker, SASL, CA, object store, database with its
+    user, upload bucket) the tools get with the same value, and nothing they do not read."""
+    tools = services()[TOOLS]
+    env = environment(tools)
+    ingest = environment(services()["ingest"])
+    connection = {name: value for name, value in ingest.items() if "METRICS" not in name}
+    assert {name: env.get(name) for name in connection} == connection
+    unknown = set(env) - setting_names(ToolSettings) - LIBRARY_VARIABLES
+    assert not unknown, f"the tools are given variables they never read: {sorted(unknown)}"
+    assert tools["entrypoint"] == ["pcflow"]
+    assert tools["profiles"] == [TOOLS], "`docker compose up` leaves the tools alone"
+    cafile = Path(env["PCFLOW_KAFKA_SSL_CAFILE"])
+    assert (
+        mounts(tools)[str(cafile.parent)] == mounts(services()["kafka-certs"])[str(cafile.parent)]
+    )
+    assert tools["depends_on"] == services()["ingest"]["depends_on"]
+
+
+def test_the_tools_settings_from_compose_reach_sasl_s3_and_the_database_user(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for variable, value in placeholders(environment(services()[TOOLS])).items():
+        monkeypatch.setenv(variable, value)
+    settings = ToolSettings().model_copy(update={"kafka_ssl_cafile": None})
+    assert isinstance(kafka_security(settings), SASLScram512)
+    assert settings.object_store_url.startswith("s3://")
+    assert settings.s3_bucket == "pcflow-uploads"
+    mongo = settings.mongo_url.get_secret_value()
+    assert mongo.startswith("mongodb://placeholder:placeholder@mongodb:27017/")

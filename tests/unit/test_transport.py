@@ -114,6 +114,27 @@ async def test_large_payloads_travel_by_claim_check(tmp_path: Path) -> None:
     assert DocumentUploaded.model_validate_json(claim.read_bytes()) == big
 
 
+async def test_a_dead_letter_keeps_a_claim_check_as_it_arrived(tmp_path: Path) -> None:
+    """Its body and headers are published again on replay: the body must be the claim its
+    header announces, not the payload the claim was resolved to."""
+    transport = make_transport(tmp_path, threshold=200)
+    letters = dead_letters(transport)
+
+    @transport.subscriber(topics.UPLOADED, group="g")
+    async def handle(event: DocumentUploaded) -> None:
+        raise PermanentError("cannot parse", reason="corrupt")
+
+    big = uploaded(filename="x" * 1000 + ".pdf")
+    async with TestKafkaBroker(transport.broker):
+        await transport.publish(topics.UPLOADED, big, subject=DOC_ID)
+
+    [letter] = letters
+    assert letter.payload is not None
+    assert letter.headers[CLAIM_CHECK_HEADER] == "1"
+    claim = ClaimCheck.model_validate_json(transport.store.get(letter.payload))
+    assert DocumentUploaded.model_validate_json(transport.store.get(claim.claim_check)) == big
+
+
 def test_the_claim_reference_itself_is_small() -> None:
     ref = ObjectRef(url="file:///objects/claims/x.json", size=10**9)
     assert len(ClaimCheck(claim_check=ref).model_dump_json()) < 200

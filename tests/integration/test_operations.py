@@ -1,0 +1,194 @@
+"""`pcflow dlq list`, `pcflow dlq replay` and `pcflow reconcile` as an operator runs them: as
+separate processes against the embedded stack, with nothing but its environment to find it."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaProducer
+from pymongo import AsyncMongoClient
+
+from pcflow.health import metric_samples
+from pcflow.settings import tool_settings
+from pcflow.stack import Stack
+from shared import topics
+from shared.broker import kafka_client_options
+from shared.events import DocumentUploaded, ObjectRef, utcnow
+from shared.headers import cloudevent_headers
+from shared.objectstore import open_store
+from shared.status import documents, record_stage
+from shared.version import PIPELINE_VERSION
+from tests.e2e.test_pipeline import drop, wait_final
+from tests.integration.test_supervision import pcflow
+from tests.unit.pdf_fixtures import unique_report
+
+pytestmark = pytest.mark.integration
+
+
+def dead_letter_rows(stack: Stack, document_id: str) -> list[dict[str, str]]:
+    """The rows `pcflow dlq list` prints for one document."""
+    listed = pcflow(stack, "dlq", "list")
+    assert listed.returncode == 0, listed.stdout + listed.stderr
+    columns = ("id", "time", "stage", "document", "reason", "message")
+    rows = []
+    for line in listed.stdout.splitlines():
+        cells = [cell.strip() for cell in line.split("│")[1:-1]]
+        if len(cells) == len(columns) and cells[3] == document_id[:12]:
+            rows.append(dict(zip(columns, cells, strict=True)))
+    return rows
+
+
+async def status_of(stack: Stack, document_id: str) -> dict[str, Any] | None:
+    settings = tool_settings(stack.settings)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        settings.mongo_url.get_secret_value(), tz_aware=True
+    )
+    try:
+        return await documents(client, settings.mongo_database).find_one(
+            {"document_id": document_id}
+        )
+    finally:
+        await client.close()
+
+
+def wait_for_status(stack: Stack, document_id: str, status: str, timeout: float = 240) -> None:
+    """Until the document has `status`; a document failed before may still be stored after."""
+    deadline = time.monotonic() + timeout
+    record = None
+    while time.monotonic() < deadline:
+        record = asyncio.run(status_of(stack, document_id))
+        if record is not None and record.get("status") == status:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"{document_id[:12]} not {status} after {timeout} s: {record}")
+
+
+def duplicate_uploads(stack: Stack) -> float:
+    """How many uploads ingest has skipped as a document it already knows."""
+    samples = metric_samples(stack.settings.metrics_ports()["ingest"])
+    return sum(
+        sample.value
+        for sample in samples
+        if sample.name == "pcflow_uploads_total" and sample.labels == {"result": "duplicate"}
+    )
+
+
+async def publish_uploaded(stack: Stack, event: DocumentUploaded) -> None:
+    producer = AIOKafkaProducer(**kafka_client_options(tool_settings(stack.settings)))
+    await producer.start()
+    try:
+        headers = cloudevent_headers(
+            topic=topics.UPLOADED,
+            source="test",
+            subject=event.document_id,
+            time=event.occurred_at,
+        )
+        await producer.send_and_wait(
+            topics.UPLOADED,
+            event.model_dump_json().encode(),
+            key=event.document_id.encode(),
+            headers=[(name, value.encode()) for name, value in headers.items()],
+        )
+    finally:
+        await producer.stop()
+
+
+def test_a_refused_upload_is_listed_with_its_reason_and_is_not_replayed(
+    running_stack: Stack, tmp_path: Path
+) -> None:
+    upload = tmp_path / "begroting.pdf"
+    upload.write_bytes(f"not a PDF at all: {tmp_path}".encode())
+    doc_id = drop(running_stack, upload)
+    assert asyncio.run(wait_final(running_stack, [doc_id]))[doc_id]["status"] == "failed"
+
+    (row,) = dead_letter_rows(running_stack, doc_id)
+    assert (row["stage"], row["reason"]) == ("ingest", "not_pdf")
+
+    replayed = pcflow(running_stack, "dlq", "replay", row["id"])
+    assert replayed.returncode == 1, replayed.stdout + replayed.stderr
+    assert "refused at upload" in replayed.stdout
+    assert asyncio.run(wait_final(running_stack, [doc_id]))[doc_id]["status"] == "failed"
+
+
+def test_a_dead_letter_replayed_after_its_cause_is_fixed_ends_stored(
+    running_stack: Stack,
+) -> None:
+    """An event naming an object whose bytes are not the ones it promises is dead-lettered
+    by extract; once the object is right, the replayed event takes the document to stored."""
+    pdf = unique_report()
+    doc_id = hashlib.sha256(pdf).hexdigest()
+    settings = tool_settings(running_stack.settings)
+    store = open_store(settings.object_store_url, settings.s3_endpoint_url)
+    key = f"documents/{doc_id}.pdf"
+    tampered = store.put(key, b"%PDF-1.7 not what the reference promises")
+    now = utcnow()
+    event = DocumentUploaded(
+        document_id=doc_id,
+        pipeline_version=PIPELINE_VERSION,
+        uploaded_at=now,
+        occurred_at=now,
+        filename="replayed.pdf",
+        source="test",
+        pdf=ObjectRef(url=tampered.url, size=len(pdf), sha256=doc_id),
+    )
+    asyncio.run(publish_uploaded(running_stack, event))
+    wait_for_status(running_stack, doc_id, "failed")
+
+    (row,) = dead_letter_rows(running_stack, doc_id)
+    assert (row["stage"], row["reason"]) == ("extract", "object_mismatch")
+
+    store.put(key, pdf)
+    replayed = pcflow(running_stack, "dlq", "replay", row["id"])
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    assert f"to {topics.UPLOADED}" in replayed.stdout
+    wait_for_status(running_stack, doc_id, "stored")
+    shown = pcflow(running_stack, "show", doc_id, "--json")
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert '"filename": "replayed.pdf"' in shown.stdout
+
+
+def test_reconcile_redrives_a_document_whose_upload_event_was_lost(
+    running_stack: Stack, tmp_path: Path
+) -> None:
+    """The record says uploaded but no event is on the topic, as after a broker lost it:
+    ingest skips the file as known, and only reconciliation moves it on."""
+    report = tmp_path / "lost.pdf"
+    report.write_bytes(unique_report())
+    doc_id = hashlib.sha256(report.read_bytes()).hexdigest()
+
+    async def record_lost_upload() -> None:
+        settings = tool_settings(running_stack.settings)
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+            settings.mongo_url.get_secret_value(), tz_aware=True
+        )
+        try:
+            now = utcnow()
+            await record_stage(
+                documents(client, settings.mongo_database),
+                doc_id,
+                "uploaded",
+                now,
+                fields={"filename": report.name, "pipeline_version": PIPELINE_VERSION},
+            )
+        finally:
+            await client.close()
+
+    asyncio.run(record_lost_upload())
+    skipped_before = duplicate_uploads(running_stack)
+    drop(running_stack, report)
+    deadline = time.monotonic() + 60
+    while duplicate_uploads(running_stack) == skipped_before:
+        assert time.monotonic() < deadline, "ingest never looked at the file"
+        time.sleep(0.5)
+    record = asyncio.run(status_of(running_stack, doc_id))
+    assert record is not None and record["status"] == "uploaded"
+
+    reconciled = pcflow(running_stack, "reconcile", "--stale-after", "0")
+    assert reconciled.returncode == 0, reconciled.stdout + reconciled.stderr
+    assert doc_id in reconciled.stdout
+    wait_for_status(running_stack, doc_id, "stored")
