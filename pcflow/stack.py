@@ -292,9 +292,10 @@ class Stack:
         The server runs once without `--auth`, on a port of its own that nothing of the stack
         connects to, while the user is created: for that second or two a local process that
         found the port could get in without a login (neither `secantusd-py`'s options nor its
-        configuration file create a user; it listens on 127.0.0.1 only). The credentials file is written only after
-        that succeeded, so an interrupted attempt is made again on the next start; a storage
-        folder emptied since keeps the password on file and gets its user back. Must not run
+        configuration file create a user; it listens on 127.0.0.1 only). The credentials file
+        is written only after that succeeded, so an interrupted attempt is made again on the
+        next start; a storage folder emptied since keeps the password on file and gets its
+        user back. Must not run
         while the database runs: both would open the same storage.
         """
         credentials = read_credentials(self.settings.credentials_file)
