@@ -14,7 +14,7 @@ from pymongo.errors import PyMongoError
 from pcflow.stack import StackSettings
 from shared.documents import StructuredDocument
 from shared.events import ObjectRef
-from shared.objectstore import open_store
+from shared.objectstore import ObjectStore, open_store
 from shared.settings import MongoSettings
 from shared.status import FINAL, documents, structured
 
@@ -56,16 +56,19 @@ async def find_record(settings: StackSettings, prefix: str) -> Record | None:
         await client.close()
 
 
-def _document(settings: StackSettings, body: Record) -> Record:
+def document_body(store: ObjectStore, body: Record) -> Record:
     """The structured document of a `structured` record, fetched from the object store when
     it was too large to keep inline."""
     if body.get("document_ref"):
-        store = open_store((settings.var_dir.resolve() / "objects").as_uri())
         ref = ObjectRef.model_validate(body["document_ref"])
         document: Record = json.loads(store.get(ref))
         return document
     document = body["document"]
     return document
+
+
+def _document(settings: StackSettings, body: Record) -> Record:
+    return document_body(open_store((settings.var_dir.resolve() / "objects").as_uri()), body)
 
 
 async def stored_documents(
