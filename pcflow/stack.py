@@ -54,6 +54,7 @@ class StackSettings(BaseSettings):
     kafka_port: int = 9092
     mongo_port: int = 27017
     metrics_port_base: int = 9100
+    web_port: int = 8080
     partitions: int = 4
     extract_instances: int = 1
     startup_timeout_seconds: float = 90.0
@@ -70,15 +71,23 @@ class StackSettings(BaseSettings):
     def inbox(self) -> Path:
         return self.var_dir.resolve() / "inbox"
 
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}/"
+
+    def _storage_env(self) -> dict[str, str]:
+        return {
+            "PCFLOW_MONGO_URL": self.mongo_url,
+            "PCFLOW_OBJECT_STORE_URL": (self.var_dir.resolve() / "objects").as_uri(),
+            "PCFLOW_INBOX_DIR": str(self.inbox),
+        }
+
     def service_env(self, service: str, index: int = 0) -> dict[str, str]:
         """The environment a service process gets: its settings point into this stack."""
         offset = 1 + SERVICES.index(service) + 10 * index
-        var = self.var_dir.resolve()
         env = {
             "PCFLOW_KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
-            "PCFLOW_MONGO_URL": self.mongo_url,
-            "PCFLOW_OBJECT_STORE_URL": (var / "objects").as_uri(),
-            "PCFLOW_INBOX_DIR": str(self.inbox),
+            **self._storage_env(),
             "PCFLOW_METRICS_PORT": str(self.metrics_port_base + offset),
         }
         if service == "extract" and "PCFLOW_PAGE_WORKERS" not in os.environ:
@@ -87,6 +96,15 @@ class StackSettings(BaseSettings):
             cores = len(os.sched_getaffinity(0))
             env["PCFLOW_PAGE_WORKERS"] = str(max(1, cores // self.extract_instances))
         return env
+
+    def web_env(self) -> dict[str, str]:
+        """`pcflow web` reads what the services wrote and puts uploads into their inbox; it
+        listens on this machine only, where it needs no password."""
+        return {
+            **self._storage_env(),
+            "PCFLOW_WEB_HOST": "127.0.0.1",
+            "PCFLOW_WEB_PORT": str(self.web_port),
+        }
 
     def metrics_ports(self) -> dict[str, int]:
         ports = {name: self.metrics_port_base + 1 + i for i, name in enumerate(SERVICES)}
@@ -253,6 +271,9 @@ class Stack:
             specs.append(ProcessSpec(name, [sys.executable, "-m", f"services.{service}"], env))
         return specs
 
+    def web_spec(self) -> ProcessSpec:
+        return ProcessSpec("web", [sys.executable, "-m", "pcflow.web"], self.settings.web_env())
+
     def start_broker(self) -> None:
         spec = self.broker_spec()
         self.spawn(spec.name, spec.command, spec.env)
@@ -326,6 +347,7 @@ class Stack:
             "the broker": self.settings.kafka_port,
             "the database": self.settings.mongo_port,
             **{f"service {name}": port for name, port in self.settings.metrics_ports().items()},
+            "the web server": self.settings.web_port,
         }
         deadline = time.monotonic() + self.settings.startup_timeout_seconds + 90
         for what, port in ports.items():
@@ -338,7 +360,7 @@ class Stack:
                 time.sleep(0.2)
 
     def running(self) -> dict[str, int | None]:
-        names = ["broker", "database", *self.service_names(), "prometheus"]
+        names = ["broker", "database", *self.service_names(), "web", "prometheus"]
         return {name: self.pid(name) for name in names}
 
     def forget(self, name: str, pid: int) -> None:
@@ -375,9 +397,11 @@ class Stack:
             self.forget(name, pid)
 
     def down(self) -> None:
-        """The supervisor first, so it restarts nothing that is being stopped; then the
-        services, which finish the message in flight; then what they depend on."""
+        """The supervisor first, so it restarts nothing that is being stopped; then the web
+        server and the services, which finish the message in flight; then what they depend
+        on."""
         self.stop(["supervisor"], SUPERVISOR_STOP_SECONDS)
+        self.stop(["web"], INFRA_STOP_SECONDS)
         self.stop(reversed(self.service_names()), self.service_stop_seconds())
         self.stop(["prometheus", "broker", "database"], INFRA_STOP_SECONDS)
         self.health_file.unlink(missing_ok=True)
