@@ -38,7 +38,10 @@ from shared.settings import WebSettings
 HERE = Path(__file__).resolve().parent
 LISTED_DOCUMENTS = 200
 
-Documents = Annotated[list[str], Query(alias="document", description="document ids; none: all")]
+Documents = Annotated[
+    list[str],
+    Query(alias="document", default_factory=list, description="document ids; none: all"),
+]
 
 
 class UploadAccepted(BaseModel):

@@ -256,10 +256,16 @@ def test_the_comparison_puts_the_selected_documents_side_by_side(web: dict[str, 
             "amounts": [2000.0, 1000.0],
         }
     ]
+    page = client.get("/compare", params=query)
+    assert page.status_code == 200, page.text
+    assert '<td class="number">2.000</td>' in page.text
     chart = client.get("/compare.svg", params=query)
     assert chart.headers["content-type"] == "image/svg+xml"
     assert "Elders begroting 2025" in chart.text
     assert client.get("/api/compare", params={"measure": "saldo"}).status_code == 422
+    everything = client.get("/api/compare").json()
+    assert len(everything["documents"]) == 2, "without a selection every stored document counts"
+    assert "Elders begroting 2025" in client.get("/compare").text
 
 
 def test_the_export_holds_only_the_selected_documents(web: dict[str, Any]) -> None:
