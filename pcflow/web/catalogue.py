@@ -44,13 +44,14 @@ class Catalogue:
         return None if body is None else await self._parse(body)
 
     async def stored(self, document_ids: Sequence[str]) -> list[StructuredDocument]:
-        """The structured documents of `document_ids`, in that order; every stored one when
-        none is named."""
+        """The structured documents of `document_ids`, in that order; when none is named,
+        every stored one, by municipality and year."""
         query = {"document_id": {"$in": list(document_ids)}} if document_ids else {}
-        cursor = self.structured_collection.find(query, sort=[("document_id", 1)])
-        found = {doc.document_id: doc for doc in [await self._parse(body) async for body in cursor]}
-        order = list(document_ids) or sorted(found)
-        return [found[doc_id] for doc_id in order if doc_id in found]
+        found = [await self._parse(body) async for body in self.structured_collection.find(query)]
+        if not document_ids:
+            return sorted(found, key=lambda d: (d.info.municipality, d.info.year or 0, d.filename))
+        by_id = {doc.document_id: doc for doc in found}
+        return [by_id[doc_id] for doc_id in document_ids if doc_id in by_id]
 
     async def source_pdf(self, record: Record) -> bytes:
         """The uploaded PDF, checked against its size and its id, which is its SHA-256."""

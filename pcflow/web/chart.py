@@ -43,7 +43,7 @@ def comparison_svg(comparison: Comparison) -> str:
     axes.set_xlabel(f"{comparison.measure} (mln euro)")
     axes.grid(axis="x", linewidth=0.3)
     if documents:
-        axes.legend(fontsize=7, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2)
+        figure.legend(loc="outside upper center", ncols=2, fontsize=7)
     out = io.StringIO()
     figure.savefig(out, format="svg", metadata={"Date": None})
     return out.getvalue()
