@@ -3,7 +3,7 @@
 Routes only fetch, call a function of `views`, `comparison`, `chart` or `downloads`, and
 render. FastAPI publishes the API's OpenAPI document at /openapi.json; its interactive pages are
 off, because they load their scripts from the internet. With a password set, every route asks
-for it; only the stylesheet and the script under /static, which hold no data, do not.
+for it; only /health and the stylesheet and script under /static, which hold no data, do not.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import uvicorn
-from fastapi import Depends, FastAPI, HTTPException, Query, Request, UploadFile, status
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, UploadFile, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 from pymongo import AsyncMongoClient
+from pymongo.errors import PyMongoError
 
 from pcflow.export import FORMATS, Filters, Format, build_export
 from pcflow.web.catalogue import Catalogue
@@ -104,9 +105,11 @@ def create_app(settings: WebSettings) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+    )
+    routes = APIRouter(
         dependencies=[]
         if password is None
-        else [Depends(basic_auth(settings.web_username, password.get_secret_value()))],
+        else [Depends(basic_auth(settings.web_username, password.get_secret_value()))]
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     templates = Jinja2Templates(directory=HERE / "templates")
@@ -138,17 +141,17 @@ def create_app(settings: WebSettings) -> FastAPI:
             status_code=code,
         )
 
-    @app.get("/openapi.json", include_in_schema=False)
+    @routes.get("/openapi.json", include_in_schema=False)
     async def openapi() -> dict[str, Any]:
         """Served by a route, not by FastAPI itself, so authentication covers it too."""
         return app.openapi()
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    @routes.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def documents_html(request: Request, store: Store, uploaded: str = "") -> HTMLResponse:
         notice = f"{uploaded} was put in the upload inbox" if uploaded else ""
         return documents_page(request, await document_rows(store), notice, "", status.HTTP_200_OK)
 
-    @app.post("/upload", response_class=HTMLResponse, include_in_schema=False)
+    @routes.post("/upload", response_class=HTMLResponse, include_in_schema=False)
     async def upload_form(request: Request, store: Store, file: UploadFile) -> Response:
         try:
             accepted = await receive(file)
@@ -160,7 +163,7 @@ def create_app(settings: WebSettings) -> FastAPI:
             status_code=status.HTTP_303_SEE_OTHER,
         )
 
-    @app.get("/documents/{document_id}", response_class=HTMLResponse, include_in_schema=False)
+    @routes.get("/documents/{document_id}", response_class=HTMLResponse, include_in_schema=False)
     async def document_html(request: Request, store: Store, document_id: str) -> HTMLResponse:
         record = await store.record(document_id)
         if record is None:
@@ -168,7 +171,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         page = document_page(record, await store.document(document_id))
         return templates.TemplateResponse(request, "document.html", {"page": page})
 
-    @app.get("/documents/{document_id}/source.pdf", tags=["documents"])
+    @routes.get("/documents/{document_id}/source.pdf", tags=["documents"])
     async def source_pdf(store: Store, document_id: str) -> Response:
         """The uploaded PDF; append #page=N to open it at a page."""
         record = await store.record(document_id)
@@ -180,7 +183,7 @@ def create_app(settings: WebSettings) -> FastAPI:
             headers={"Content-Disposition": "inline"},
         )
 
-    @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
+    @routes.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     async def compare_html(
         request: Request, store: Store, documents: Documents, measure: Measure = "lasten"
     ) -> HTMLResponse:
@@ -198,7 +201,7 @@ def create_app(settings: WebSettings) -> FastAPI:
             },
         )
 
-    @app.get("/compare.svg", tags=["comparison"])
+    @routes.get("/compare.svg", tags=["comparison"])
     async def compare_chart(
         store: Store, documents: Documents, measure: Measure = "lasten"
     ) -> Response:
@@ -206,12 +209,12 @@ def create_app(settings: WebSettings) -> FastAPI:
         comparison = compare(await store.stored(documents), measure)
         return Response(comparison_svg(comparison), media_type="image/svg+xml")
 
-    @app.get("/api/documents", tags=["documents"])
+    @routes.get("/api/documents", tags=["documents"])
     async def list_documents(store: Store) -> list[DocumentRow]:
         """Documents, the most recently moved first, with status and failure reason."""
         return await document_rows(store)
 
-    @app.post("/api/documents", status_code=status.HTTP_202_ACCEPTED, tags=["documents"])
+    @routes.post("/api/documents", status_code=status.HTTP_202_ACCEPTED, tags=["documents"])
     async def upload_document(file: UploadFile) -> UploadAccepted:
         """Put a PDF where ingest takes uploads from, after ingest's size and type checks."""
         try:
@@ -219,7 +222,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         except UploadRejected as error:
             raise HTTPException(rejection_status(error), f"{error.reason}: {error}") from error
 
-    @app.get("/api/documents/{document_id}", tags=["documents"])
+    @routes.get("/api/documents/{document_id}", tags=["documents"])
     async def get_document(store: Store, document_id: str) -> DocumentDetail:
         """A document's status and, once stored, its structured document."""
         record = await store.record(document_id)
@@ -227,14 +230,14 @@ def create_app(settings: WebSettings) -> FastAPI:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no document {document_id}")
         return DocumentDetail(row=document_row(record), document=await store.document(document_id))
 
-    @app.get("/api/compare", tags=["comparison"])
+    @routes.get("/api/compare", tags=["comparison"])
     async def compare_json(
         store: Store, documents: Documents, measure: Measure = "lasten"
     ) -> Comparison:
         """`measure` per taakveld, one column per document, with the printed column compared."""
         return compare(await store.stored(documents), measure)
 
-    @app.get("/api/export", tags=["comparison"])
+    @routes.get("/api/export", tags=["comparison"])
     async def export(store: Store, documents: Documents, format: Format = "xlsx") -> Response:
         """The documents as the tidy tables of `pcflow export`: a workbook, or CSV or Parquet
         files zipped."""
@@ -245,6 +248,17 @@ def create_app(settings: WebSettings) -> FastAPI:
             headers={"Content-Disposition": f'attachment; filename="{download.filename}"'},
         )
 
+    @app.get("/health", include_in_schema=False)
+    async def health(store: Store) -> dict[str, str]:
+        """For container health checks, without credentials: says only whether the database
+        answers."""
+        try:
+            await store.ping()
+        except PyMongoError as error:
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "database") from error
+        return {"status": "ok"}
+
+    app.include_router(routes)
     return app
 
 

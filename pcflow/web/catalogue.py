@@ -25,6 +25,9 @@ class Catalogue:
         self.structured_collection = structured(client, database)
         self.store = store
 
+    async def ping(self) -> None:
+        await self.records_collection.database.command("ping")
+
     async def records(self, limit: int) -> list[Record]:
         """The most recently moved documents first: what is in flight is at the top."""
         cursor = self.records_collection.find(

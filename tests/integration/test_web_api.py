@@ -294,3 +294,4 @@ def test_with_a_password_nothing_is_shown_without_it(web: dict[str, Any]) -> Non
         assert client.get("/", auth=("pcflow", "wrong")).status_code == 401
         assert client.get("/openapi.json").status_code == 401
         assert client.get("/api/documents", auth=("pcflow", "s3cret")).status_code == 200
+        assert client.get("/health").json() == {"status": "ok"}
