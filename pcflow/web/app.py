@@ -8,6 +8,7 @@ for it; only /health and the stylesheet and script under /static, which hold no 
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -120,7 +121,7 @@ def create_app(settings: WebSettings) -> FastAPI:
         data = await file.read(settings.max_upload_bytes + 1)
         accepted = accept(data, file.size, settings.max_upload_bytes)
         name = safe_name(file.filename)
-        target.put(name, data)
+        await asyncio.to_thread(target.put, name, data)
         return UploadAccepted(document_id=accepted.document_id, filename=name, size=accepted.size)
 
     async def document_rows(store: Catalogue) -> list[DocumentRow]:
@@ -187,14 +188,14 @@ def create_app(settings: WebSettings) -> FastAPI:
     async def compare_html(
         request: Request, store: Store, documents: Documents, measure: Measure = "lasten"
     ) -> HTMLResponse:
-        stored = await store.stored([])
-        chosen = [doc for doc in stored if not documents or doc.document_id in documents]
+        rows = [row for row in await document_rows(store) if row.status == "stored"]
+        chosen = await store.stored(documents)
         return templates.TemplateResponse(
             request,
             "compare.html",
             {
                 "comparison": compare(chosen, measure),
-                "stored": stored,
+                "stored": sorted(rows, key=lambda r: (r.municipality, r.year or 0, r.filename)),
                 "selected": {doc.document_id for doc in chosen},
                 "query": request.url.query,
                 "formats": FORMATS,
@@ -207,7 +208,8 @@ def create_app(settings: WebSettings) -> FastAPI:
     ) -> Response:
         """The comparison as a bar chart."""
         comparison = compare(await store.stored(documents), measure)
-        return Response(comparison_svg(comparison), media_type="image/svg+xml")
+        svg = await asyncio.to_thread(comparison_svg, comparison)
+        return Response(svg, media_type="image/svg+xml")
 
     @routes.get("/api/documents", tags=["documents"])
     async def list_documents(store: Store) -> list[DocumentRow]:
@@ -241,7 +243,8 @@ def create_app(settings: WebSettings) -> FastAPI:
     async def export(store: Store, documents: Documents, format: Format = "xlsx") -> Response:
         """The documents as the tidy tables of `pcflow export`: a workbook, or CSV or Parquet
         files zipped."""
-        download = export_download(build_export(await store.stored(documents), Filters()), format)
+        export = build_export(await store.stored(documents), Filters())
+        download = await asyncio.to_thread(export_download, export, format)
         return Response(
             download.content,
             media_type=download.media_type,
