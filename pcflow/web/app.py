@@ -266,4 +266,12 @@ def create_app(settings: WebSettings) -> FastAPI:
 
 
 def serve(settings: WebSettings) -> None:
-    uvicorn.run(create_app(settings), host=settings.web_host, port=settings.web_port)
+    """Without an access log: an open documents page asks every 2 s, and the log would be
+    little else."""
+    uvicorn.run(
+        create_app(settings),
+        host=settings.web_host,
+        port=settings.web_port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )

@@ -189,6 +189,7 @@ def test_the_document_page_shows_labels_review_flags_taakvelden_and_checks(
     assert "p=0.91" in html
     assert '<td class="taakveld" title="Samenkracht en burgerparticipatie">6.1</td>' in html
     assert '<li class="failed">✗ total: Totaal' in html
+    assert "a check failed" in html
     assert f"/documents/{web['ids']['Ommen']}/source.pdf#page=2" in html
 
 
