@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CORPUS := ../shared/corpus
-APT_PACKAGES := tesseract-ocr tesseract-ocr-nld prometheus
+APT_PACKAGES := tesseract-ocr tesseract-ocr-nld prometheus chromium chromium-driver
 
 .PHONY: venv system run up down test lint typecheck unit integration e2e promtool schemas \
         schemas-check dashboards dashboards-check samples eval train bench bench-extract profile audit \
@@ -18,7 +18,8 @@ $(BIN)/pcflow: pyproject.toml
 
 venv: $(BIN)/pcflow
 
-# Debian packages: Tesseract for scanned pages, Prometheus (and promtool) for observability.
+# Debian packages: Tesseract for scanned pages, Prometheus (and promtool) for observability,
+# Chromium and its driver for the browser tests of `pcflow web`.
 system:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -29,6 +30,7 @@ system:
 run: venv system
 	$(BIN)/pcflow up
 	$(BIN)/pcflow submit samples/*.pdf
+	@echo "Open: http://127.0.0.1:$${PCFLOW_WEB_PORT:-8080}/"
 	@echo "Look: $(BIN)/pcflow status | $(BIN)/pcflow show ID | $(BIN)/pcflow tail --from-beginning"
 	@echo "Stop: $(BIN)/pcflow down"
 

@@ -168,6 +168,7 @@ def pipeline(files: list[Path], extract_instances: int, folder: Path) -> dict[st
         kafka_port=free_port(),
         mongo_port=free_port(),
         metrics_port_base=free_port_block(20),
+        web_port=free_port(),
         extract_instances=extract_instances,
     )
     stack = Stack(settings)

@@ -54,6 +54,7 @@ def up(
         f"[green]pcflow is up[/]: broker {settings.bootstrap}, "
         f"database 127.0.0.1:{settings.mongo_port} (its user in {settings.credentials_file})"
     )
+    console.print(f"open [bold]{settings.web_url}[/] in a browser")
     console.print(f"drop PDFs into {settings.inbox} or run [bold]pcflow submit FILE[/]")
     for name, port in settings.metrics_ports().items():
         console.print(f"  {name:<10} http://127.0.0.1:{port}/metrics")
@@ -61,6 +62,16 @@ def up(
         f"logs in {stack.log_dir} (restarts in supervisor.log); "
         "health with [bold]pcflow status[/]; stop with [bold]pcflow down[/]"
     )
+
+
+@app.command()
+def web() -> None:
+    """Serve the pages and the JSON API in the foreground (`pcflow up` runs it in the stack);
+    host, port, database and upload inbox or bucket come from PCFLOW_* settings."""
+    from pcflow.web.app import serve
+    from shared.settings import WebSettings
+
+    serve(WebSettings())
 
 
 @app.command()

@@ -80,7 +80,7 @@ def current_health(stack: Stack) -> dict[str, ProcessHealth]:
     supervised = stack.pid("supervisor") is not None
     recorded = read_health(stack.health_file) if supervised else {}
     health = {}
-    for name in ["broker", "database", *stack.service_names()]:
+    for name in ["broker", "database", *stack.service_names(), "web"]:
         entry = recorded.get(name) or ProcessHealth(state=DOWN)
         pid = stack.pid(name)
         if pid is not None:

@@ -15,7 +15,7 @@ from pymongo.errors import PyMongoError
 from pcflow.settings import ToolSettings
 from shared.documents import StructuredDocument
 from shared.events import ObjectRef
-from shared.objectstore import open_store
+from shared.objectstore import ObjectStore, open_store
 from shared.status import FINAL, documents, structured
 
 Record = dict[str, Any]
@@ -58,16 +58,19 @@ async def find_record(settings: ToolSettings, prefix: str) -> Record | None:
         await client.close()
 
 
-def _document(settings: ToolSettings, body: Record) -> Record:
+def document_body(store: ObjectStore, body: Record) -> Record:
     """The structured document of a `structured` record, fetched from the object store when
     it was too large to keep inline."""
     if body.get("document_ref"):
-        store = open_store(settings.object_store_url, settings.s3_endpoint_url)
         ref = ObjectRef.model_validate(body["document_ref"])
         document: Record = json.loads(store.get(ref))
         return document
     document = body["document"]
     return document
+
+
+def _document(settings: ToolSettings, body: Record) -> Record:
+    return document_body(open_store(settings.object_store_url, settings.s3_endpoint_url), body)
 
 
 async def stored_documents(

@@ -71,6 +71,7 @@ class StackSettings(BaseSettings):
     kafka_port: int = 9092
     mongo_port: int = 27017
     metrics_port_base: int = 9100
+    web_port: int = 8080
     partitions: int = 4
     extract_instances: int = 1
     startup_timeout_seconds: float = 90.0
@@ -97,6 +98,10 @@ class StackSettings(BaseSettings):
     def inbox(self) -> Path:
         return self.var_dir.resolve() / "inbox"
 
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}/"
+
     def client_settings(self) -> ClientSettings:
         """Where this stack's broker, database, object store and inbox are, by the names of
         the services' settings: what its services are given, and what the command-line tools
@@ -108,14 +113,19 @@ class StackSettings(BaseSettings):
             inbox_dir=str(self.inbox),
         )
 
-    def service_env(self, service: str, index: int = 0) -> dict[str, str]:
-        """The environment a service process gets: its settings point into this stack."""
-        offset = 1 + SERVICES.index(service) + 10 * index
-        env = {
+    def _client_env(self) -> dict[str, str]:
+        return {
             f"PCFLOW_{name.upper()}": value.get_secret_value()
             if isinstance(value, SecretStr)
             else str(value)
             for name, value in self.client_settings().items()
+        }
+
+    def service_env(self, service: str, index: int = 0) -> dict[str, str]:
+        """The environment a service process gets: its settings point into this stack."""
+        offset = 1 + SERVICES.index(service) + 10 * index
+        env = {
+            **self._client_env(),
         }
         env["PCFLOW_METRICS_PORT"] = str(self.metrics_port_base + offset)
         if service == "extract" and "PCFLOW_PAGE_WORKERS" not in os.environ:
@@ -124,6 +134,15 @@ class StackSettings(BaseSettings):
             cores = len(os.sched_getaffinity(0))
             env["PCFLOW_PAGE_WORKERS"] = str(max(1, cores // self.extract_instances))
         return env
+
+    def web_env(self) -> dict[str, str]:
+        """`pcflow web` reads what the services wrote and puts uploads into their inbox; it
+        listens on this machine only, where it needs no password."""
+        return {
+            **self._client_env(),
+            "PCFLOW_WEB_HOST": "127.0.0.1",
+            "PCFLOW_WEB_PORT": str(self.web_port),
+        }
 
     def metrics_ports(self) -> dict[str, int]:
         ports = {name: self.metrics_port_base + 1 + i for i, name in enumerate(SERVICES)}
@@ -322,6 +341,9 @@ class Stack:
             specs.append(ProcessSpec(name, [sys.executable, "-m", f"services.{service}"], env))
         return specs
 
+    def web_spec(self) -> ProcessSpec:
+        return ProcessSpec("web", [sys.executable, "-m", "pcflow.web"], self.settings.web_env())
+
     def start_broker(self) -> None:
         spec = self.broker_spec()
         self.spawn(spec.name, spec.command, spec.env)
@@ -400,6 +422,7 @@ class Stack:
             "the broker": self.settings.kafka_port,
             "the database": self.settings.mongo_port,
             **{f"service {name}": port for name, port in self.settings.metrics_ports().items()},
+            "the web server": self.settings.web_port,
         }
         deadline = time.monotonic() + self.settings.startup_timeout_seconds + 90
         for what, port in ports.items():
@@ -412,7 +435,7 @@ class Stack:
                 time.sleep(0.2)
 
     def running(self) -> dict[str, int | None]:
-        names = ["broker", "database", *self.service_names(), "prometheus"]
+        names = ["broker", "database", *self.service_names(), "web", "prometheus"]
         return {name: self.pid(name) for name in names}
 
     def forget(self, name: str, pid: int) -> None:
@@ -449,9 +472,11 @@ class Stack:
             self.forget(name, pid)
 
     def down(self) -> None:
-        """The supervisor first, so it restarts nothing that is being stopped; then the
-        services, which finish the message in flight; then what they depend on."""
+        """The supervisor first, so it restarts nothing that is being stopped; then the web
+        server and the services, which finish the message in flight; then what they depend
+        on."""
         self.stop(["supervisor"], SUPERVISOR_STOP_SECONDS)
+        self.stop(["web"], INFRA_STOP_SECONDS)
         self.stop(reversed(self.service_names()), self.service_stop_seconds())
         self.stop(["prometheus", "broker", "database"], INFRA_STOP_SECONDS)
         self.health_file.unlink(missing_ok=True)

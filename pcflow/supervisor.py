@@ -207,7 +207,8 @@ def main() -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     stack = Stack(StackSettings(**json.loads(sys.argv[1])))
-    Supervisor(stack, [stack.broker_spec(), stack.database_spec(), *stack.service_specs()]).run()
+    specs = [stack.broker_spec(), stack.database_spec(), *stack.service_specs(), stack.web_spec()]
+    Supervisor(stack, specs).run()
 
 
 if __name__ == "__main__":

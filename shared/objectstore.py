@@ -31,6 +31,11 @@ UNSAFE_SEGMENTS = ("", ".", "..")
 class ObjectStore(Protocol):
     def put(self, key: str, data: bytes) -> ObjectRef: ...
 
+    def url(self, key: str) -> str:
+        """Where `key` is (or would be) stored: with the size and SHA-256 a reader knows from
+        elsewhere, enough to make the reference `get` checks against."""
+        ...
+
     def get(self, ref: ObjectRef) -> bytes: ...
 
 
@@ -62,6 +67,9 @@ class LocalStore:
         if parsed.scheme != "file" or parsed.netloc not in LOCAL_HOSTS or "\x00" in path:
             raise OutsideStore(f"{url!r} is not a file in the object store {self.root}")
         return self.inside(Path(path))
+
+    def url(self, key: str) -> str:
+        return self.inside(self.root / key).as_uri()
 
     def put(self, key: str, data: bytes) -> ObjectRef:
         path = self.inside(self.root / key)
@@ -113,14 +121,13 @@ class S3Store:
             raise OutsideStore(f"{url!r} is outside s3://{self.bucket}/{self.prefix}")
         return self.inside(parsed.path.removeprefix("/"))
 
+    def url(self, key: str) -> str:
+        return f"s3://{self.bucket}/{self.inside(f'{self.prefix}/{key}' if self.prefix else key)}"
+
     def put(self, key: str, data: bytes) -> ObjectRef:
-        full = self.inside(f"{self.prefix}/{key}" if self.prefix else key)
-        self.client.put_object(Bucket=self.bucket, Key=full, Body=data)
-        return ObjectRef(
-            url=f"s3://{self.bucket}/{full}",
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-        )
+        url = self.url(key)
+        self.client.put_object(Bucket=self.bucket, Key=self.key_of(url), Body=data)
+        return ObjectRef(url=url, size=len(data), sha256=hashlib.sha256(data).hexdigest())
 
     def get(self, ref: ObjectRef) -> bytes:
         """Reads the object; one of another size is refused before its body is read."""

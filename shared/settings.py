@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -70,15 +70,24 @@ class MongoSettings(BaseSettings):
     mongo_database: str = "pcflow"
 
 
-class IngestSettings(CommonSettings, MongoSettings):
-    metrics_port: int = 9101
+class UploadSettings(BaseSettings):
+    """Where uploads arrive and how large one may be: ingest reads them, the web puts them."""
+
+    model_config = SettingsConfigDict(env_prefix="PCFLOW_", extra="ignore")
+
     inbox_dir: Path | None = Path("./var/inbox")
-    s3_bucket: str | None = Field(default=None, description="watch this bucket instead of a folder")
+    s3_bucket: str | None = Field(
+        default=None, description="the upload bucket, instead of the inbox folder"
+    )
     s3_prefix: str = ""
+    max_upload_bytes: int = 200 * 1024 * 1024
+
+
+class IngestSettings(CommonSettings, MongoSettings, UploadSettings):
+    metrics_port: int = 9101
     scan_interval_seconds: float = 1.0
     reconcile_interval_seconds: float = 300.0
     reconcile_stale_seconds: float = 900.0
-    max_upload_bytes: int = 200 * 1024 * 1024
 
 
 class ExtractSettings(CommonSettings):
@@ -102,3 +111,28 @@ class ClassifySettings(CommonSettings):
 
 class StoreSettings(CommonSettings, MongoSettings):
     metrics_port: int = 9104
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+
+
+class WebSettings(CommonSettings, MongoSettings, UploadSettings):
+    """`pcflow web`: the pages and the JSON API over stored documents, and the upload form."""
+
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
+    web_username: str = "pcflow"
+    web_password: SecretStr | None = Field(
+        default=None, description="HTTP basic authentication on every page and API call when set"
+    )
+
+    @model_validator(mode="after")
+    def _reachable_only_with_password(self) -> WebSettings:
+        # The pages show every stored report and accept uploads: a server other machines can
+        # reach must not do that for anyone who finds it.
+        if self.web_host not in LOOPBACK_HOSTS and self.web_password is None:
+            raise ValueError(
+                f"PCFLOW_WEB_HOST={self.web_host} is reachable from other machines: "
+                "set PCFLOW_WEB_PASSWORD"
+            )
+        return self

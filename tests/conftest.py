@@ -40,6 +40,7 @@ def stack_settings(tmp_path_factory: pytest.TempPathFactory) -> StackSettings:
         kafka_port=free_port(),
         mongo_port=free_port(),
         metrics_port_base=free_port_block(20),
+        web_port=free_port(),
         partitions=4,
     )
 

@@ -28,6 +28,11 @@ def document_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def source_key(document_id: str) -> str:
+    """Where an accepted upload's bytes are kept in the object store, for extract and readers."""
+    return f"documents/{document_id}.pdf"
+
+
 def check_size(size: int, max_bytes: int) -> None:
     """Refuses an upload over the limit; ingest calls it on the file's metadata before reading."""
     if size > max_bytes:

@@ -19,7 +19,13 @@ from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 
-from services.ingest.core import UploadRejected, check_size, document_id, validate_upload
+from services.ingest.core import (
+    UploadRejected,
+    check_size,
+    document_id,
+    source_key,
+    validate_upload,
+)
 from services.ingest.sources import Source, Upload
 from shared import metrics, topics
 from shared.broker import Transport
@@ -119,7 +125,7 @@ class Ingestor:
 
     async def emit(self, upload: Upload, doc_id: str, data: bytes) -> None:
         now = utcnow()
-        ref = await aput(self.transport.store, f"documents/{doc_id}.pdf", data)
+        ref = await aput(self.transport.store, source_key(doc_id), data)
         event = DocumentUploaded(
             document_id=doc_id,
             pipeline_version=PIPELINE_VERSION,

@@ -59,6 +59,7 @@ def chaos_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         kafka_port=free_port(),
         mongo_port=free_port(),
         metrics_port_base=free_port_block(20),
+        web_port=free_port(),
     )
     stack = Stack(settings)
     with pytest.MonkeyPatch.context() as patch:

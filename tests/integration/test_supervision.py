@@ -34,6 +34,7 @@ def supervised(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             kafka_port=free_port(),
             mongo_port=free_port(),
             metrics_port_base=free_port_block(20),
+            web_port=free_port(),
         )
     )
     try:
@@ -51,6 +52,7 @@ def cli_env(stack: Stack) -> dict[str, str]:
         "PCFLOW_KAFKA_PORT": str(settings.kafka_port),
         "PCFLOW_MONGO_PORT": str(settings.mongo_port),
         "PCFLOW_METRICS_PORT_BASE": str(settings.metrics_port_base),
+        "PCFLOW_WEB_PORT": str(settings.web_port),
         "COLUMNS": "200",  # table rows on one line each
         "PYTHONUNBUFFERED": "1",
     }

@@ -8,6 +8,7 @@ deploy/ and the code drift apart, without a Docker engine.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from shared.settings import (
     IngestSettings,
     MongoSettings,
     StoreSettings,
+    WebSettings,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -335,3 +337,44 @@ def test_the_tools_settings_from_compose_reach_sasl_s3_and_the_database_user(
     assert settings.s3_bucket == "pcflow-uploads"
     mongo = settings.mongo_url.get_secret_value()
     assert mongo.startswith("mongodb://placeholder:placeholder@mongodb:27017/")
+
+
+def test_the_web_server_asks_for_a_password_and_reads_only_what_it_needs() -> None:
+    web = services()["web"]
+    env = environment(web)
+    assert web["command"] == ["python", "-m", "pcflow.web"]
+    allowed = setting_names(WebSettings) | LIBRARY_VARIABLES | {"MPLCONFIGDIR"}
+    assert not set(env) - allowed, sorted(set(env) - allowed)
+    filled = placeholders(env)
+    settings = WebSettings(
+        web_host=filled["PCFLOW_WEB_HOST"], web_password=filled["PCFLOW_WEB_PASSWORD"]
+    )
+    assert settings.web_password is not None
+    assert env["PCFLOW_WEB_PASSWORD"].startswith("${WEB_PASSWORD:?")
+    ingest = environment(services()["ingest"])
+    assert env["PCFLOW_S3_BUCKET"] == ingest["PCFLOW_S3_BUCKET"]
+    assert env["AWS_ACCESS_KEY_ID"] != ingest["AWS_ACCESS_KEY_ID"]
+    assert "MONGO_WEB_USERNAME" in env["PCFLOW_MONGO_URL"]
+    assert web["ports"] == ["127.0.0.1:8080:8080"]
+    assert "127.0.0.1:8080/health" in " ".join(web["healthcheck"]["test"])
+    assert set(web["depends_on"]) == {"mongodb", "minio-init"}
+
+
+def test_the_web_servers_users_may_put_uploads_and_only_read_documents() -> None:
+    policy = json.loads((ROOT / "deploy" / "minio" / "pcflow-web-policy.json").read_text())
+    grants = {
+        (action, resource)
+        for statement in policy["Statement"]
+        for action in statement["Action"]
+        for resource in statement["Resource"]
+    }
+    assert grants == {
+        ("s3:PutObject", "arn:aws:s3:::pcflow-uploads/*"),
+        ("s3:GetObject", "arn:aws:s3:::pcflow-objects/*"),
+    }
+    script = (ROOT / "deploy" / "minio" / "init.sh").read_text()
+    assert "pcflow-web /etc/pcflow/pcflow-web-policy.json" in script
+    users = (ROOT / "deploy" / "mongo" / "create-pcflow-user.js").read_text()
+    web_user = re.search(r"user: process\.env\.MONGO_WEB_USERNAME,.*?roles: (\[.*?\])", users, re.S)
+    assert web_user is not None
+    assert web_user.group(1) == '[{ role: "read", db: database }]'
