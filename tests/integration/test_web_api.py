@@ -103,7 +103,9 @@ async def _write_records(stack: Stack, database: str, pdf: bytes) -> dict[str, s
     failed = "f" * 64
     store = open_store((stack.settings.var_dir.resolve() / "objects").as_uri())
     store.put(source_key(stored["Ommen"]), pdf)
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.settings.mongo_url)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        stack.settings.mongo_url.get_secret_value()
+    )
     try:
         records = client[database].documents
         for minutes, (municipality, doc_id) in enumerate(stored.items()):
@@ -141,7 +143,7 @@ def web(infra: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict
     database = f"web_{uuid.uuid4().hex[:8]}"
     ids = asyncio.run(_write_records(infra, database, SAMPLE.read_bytes()))
     settings = WebSettings(
-        mongo_url=SecretStr(infra.settings.mongo_url),
+        mongo_url=infra.settings.mongo_url,
         mongo_database=database,
         object_store_url=(infra.settings.var_dir.resolve() / "objects").as_uri(),
         inbox_dir=tmp_path_factory.mktemp("web-inbox"),
@@ -153,7 +155,9 @@ def web(infra: Stack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict
 
 
 async def _drop(stack: Stack, database: str) -> None:
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.settings.mongo_url)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        stack.settings.mongo_url.get_secret_value()
+    )
     await client.drop_database(database)
     await client.close()
 
