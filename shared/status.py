@@ -35,6 +35,7 @@ def structured(
 async def ensure_indexes(collection: AsyncCollection[dict[str, Any]]) -> None:
     await collection.create_index([("document_id", ASCENDING)], unique=True)
     await collection.create_index([("status", ASCENDING)])
+    await collection.create_index([("listed", ASCENDING)])
 
 
 async def record_stage(

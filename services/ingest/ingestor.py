@@ -7,6 +7,10 @@ lost its data.
 
 An upload is checked from its metadata (size, and that it is a plain file) before it is read;
 one refused then has no content hash, and its record is keyed by `unread_id` instead.
+
+Every record lists the uploads (where, and their size and time or etag) it was read from, so
+reconciliation tells a known upload from the listing alone: a pass reads only files it has
+never seen and those of documents that are stuck, not the whole bucket.
 """
 
 from __future__ import annotations
@@ -61,6 +65,21 @@ def record_id(upload: Upload, content: bytes | UploadRejected) -> str:
     return document_id(content) if isinstance(content, bytes) else unread_id(upload)
 
 
+def listing_key(upload: Upload) -> str:
+    """The upload as a listing shows it: a file replaced under its name is another upload."""
+    return f"{upload.uri}#{upload.fingerprint}"
+
+
+def stuck(record: dict[str, Any] | None, cutoff: datetime) -> bool:
+    """Whether a document is missing, or short of a final status since before `cutoff`."""
+    if record is None:
+        return True
+    if record.get("status") in FINAL:
+        return False
+    status_at = record.get("status_at")
+    return status_at is None or status_at.replace(tzinfo=UTC) <= cutoff
+
+
 class Ingestor:
     def __init__(
         self,
@@ -101,27 +120,37 @@ class Ingestor:
         doc_id = record_id(upload, content)
         token = current_document.set(doc_id)
         try:
-            existing = await self.collection.find_one({"document_id": doc_id})
-            if (
-                not force
-                and existing is not None
-                and existing.get("pipeline_version") == PIPELINE_VERSION
-            ):
-                metrics.UPLOADS.labels(result="duplicate").inc()
-                log.info("already known (%s): %s", existing.get("status"), upload.name)
-                return False
-            if isinstance(content, UploadRejected):
-                await self.reject(upload, doc_id, None, content)
-                return False
-            try:
-                accepted = validate_upload(content, self.max_upload_bytes)
-            except UploadRejected as exc:
-                await self.reject(upload, doc_id, content, exc)
-                return False
-            await self.emit(upload, accepted.document_id, content)
-            return True
+            emitted = await self._emit_unless_known(upload, doc_id, content, force)
+            await self.collection.update_one(
+                {"document_id": doc_id}, {"$addToSet": {"listed": listing_key(upload)}}
+            )
+            return emitted
         finally:
             current_document.reset(token)
+
+    async def _emit_unless_known(
+        self, upload: Upload, doc_id: str, content: bytes | UploadRejected, force: bool
+    ) -> bool:
+        """Whether the upload went on as a new document (or, forced, once more)."""
+        existing = await self.collection.find_one({"document_id": doc_id})
+        if (
+            not force
+            and existing is not None
+            and existing.get("pipeline_version") == PIPELINE_VERSION
+        ):
+            metrics.UPLOADS.labels(result="duplicate").inc()
+            log.info("already known (%s): %s", existing.get("status"), upload.name)
+            return False
+        if isinstance(content, UploadRejected):
+            await self.reject(upload, doc_id, None, content)
+            return False
+        try:
+            accepted = validate_upload(content, self.max_upload_bytes)
+        except UploadRejected as exc:
+            await self.reject(upload, doc_id, content, exc)
+            return False
+        await self.emit(upload, accepted.document_id, content)
+        return True
 
     async def emit(self, upload: Upload, doc_id: str, data: bytes) -> None:
         now = utcnow()
@@ -170,17 +199,32 @@ class Ingestor:
         metrics.DOCUMENTS.labels(status="failed").inc()
 
     async def reconcile(self, stale_after: timedelta) -> list[str]:
-        """Re-emit uploads whose record is missing or stuck short of a final status."""
+        """Re-emit uploads whose record is missing or stuck short of a final status.
+
+        Only uploads no record lists are read to find their document; the others are known
+        from the listing, and read again only when their document is stuck.
+        """
         cutoff = datetime.now(UTC) - stale_after
+        uploads = await asyncio.to_thread(self.source.list)
+        known = await self.listed([listing_key(upload) for upload in uploads])
         reemitted = []
-        for upload in await asyncio.to_thread(self.source.list):
-            doc_id = record_id(upload, await asyncio.to_thread(self.read, upload))
-            record = await self.collection.find_one({"document_id": doc_id})
-            if record is not None and record.get("status") in FINAL:
-                continue
-            status_at = record.get("status_at") if record else None
-            if status_at is not None and status_at.replace(tzinfo=UTC) > cutoff:
-                continue
-            if await self.ingest(upload, force=True):
+        for upload in uploads:
+            record = known.get(listing_key(upload))
+            if record is None:
+                doc_id = record_id(upload, await asyncio.to_thread(self.read, upload))
+                record = await self.collection.find_one({"document_id": doc_id})
+            else:
+                doc_id = record["document_id"]
+            if stuck(record, cutoff) and await self.ingest(upload, force=True):
                 reemitted.append(doc_id)
         return reemitted
+
+    async def listed(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        """The records that list these uploads, by listing key."""
+        fields = {"document_id": 1, "status": 1, "status_at": 1, "listed": 1, "_id": 0}
+        found: dict[str, dict[str, Any]] = {}
+        wanted = set(keys)
+        async for record in self.collection.find({"listed": {"$in": keys}}, fields):
+            for key in wanted.intersection(record.get("listed", [])):
+                found[key] = record
+        return found

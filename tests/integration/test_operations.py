@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
+from collections.abc import AsyncGenerator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +18,11 @@ from pymongo import AsyncMongoClient
 from pcflow.health import metric_samples
 from pcflow.settings import tool_settings
 from pcflow.stack import Stack
+from services.ingest.app import make_source
+from services.ingest.ingestor import Ingestor
+from services.ingest.sources import Source, Upload
 from shared import topics
-from shared.broker import kafka_client_options
+from shared.broker import Transport, kafka_client_options
 from shared.events import DocumentUploaded, ObjectRef, utcnow
 from shared.headers import cloudevent_headers
 from shared.objectstore import open_store
@@ -192,3 +197,56 @@ def test_reconcile_redrives_a_document_whose_upload_event_was_lost(
     assert reconciled.returncode == 0, reconciled.stdout + reconciled.stderr
     assert doc_id in reconciled.stdout
     wait_for_status(running_stack, doc_id, "stored")
+
+
+class CountingSource:
+    """The stack's inbox, counting which files are read."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.reads: list[str] = []
+
+    def list(self) -> list[Upload]:
+        return self.source.list()
+
+    def size(self, upload: Upload) -> int:
+        return self.source.size(upload)
+
+    def read(self, upload: Upload, max_bytes: int) -> bytes:
+        self.reads.append(upload.name)
+        return self.source.read(upload, max_bytes)
+
+    def ticks(self, interval: float) -> AsyncGenerator[None, None]:
+        return self.source.ticks(interval)
+
+
+def test_reconcile_reads_no_upload_it_already_knows(running_stack: Stack, tmp_path: Path) -> None:
+    """A stored document's file is told from the listing; a file never seen is read."""
+    report = tmp_path / "known.pdf"
+    report.write_bytes(unique_report())
+    wait_final(running_stack, drop(running_stack, report))
+    settings = tool_settings(running_stack.settings)
+    source = CountingSource(make_source(settings))
+
+    async def reconcile_pass() -> list[str]:
+        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+            settings.mongo_url.get_secret_value(), tz_aware=True
+        )
+        try:
+            ingestor = Ingestor(
+                Transport(settings, "ingest"),
+                source,
+                documents(client, settings.mongo_database),
+                settings.max_upload_bytes,
+            )
+            return await ingestor.reconcile(timedelta(0))
+        finally:
+            await client.close()
+
+    assert asyncio.run(reconcile_pass()) == []
+    assert report.name not in source.reads
+
+    changed = running_stack.settings.inbox / "known.pdf"
+    changed.write_bytes(changed.read_bytes() + b"\n% appended\n")
+    asyncio.run(reconcile_pass())
+    assert report.name in source.reads, "a file changed since it was listed is read again"

@@ -1,9 +1,12 @@
 import hashlib
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from services.ingest.core import UploadRejected, document_id, validate_upload
+from services.ingest.ingestor import listing_key, stuck
+from services.ingest.sources import Upload
 from shared.sniff import detect_type
 
 MIB = 1024 * 1024
@@ -51,3 +54,22 @@ def test_the_detected_type_is_named(bad_dir: Path) -> None:
 def test_corpus_pdfs_pass_the_cheap_checks(corpus: Path) -> None:
     for pdf in sorted((corpus / "dev").glob("*.pdf")):
         assert validate_upload(pdf.read_bytes(), 200 * MIB).size > 0
+
+
+def test_a_document_is_stuck_when_missing_or_not_final_since_the_cutoff() -> None:
+    cutoff = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    before, after = cutoff - timedelta(minutes=1), cutoff + timedelta(minutes=1)
+    assert stuck(None, cutoff)
+    assert stuck({"status": "extracted", "status_at": before}, cutoff)
+    assert not stuck({"status": "extracted", "status_at": after}, cutoff)
+    assert not stuck({"status": "stored", "status_at": before}, cutoff)
+    assert not stuck({"status": "failed", "status_at": before}, cutoff)
+    naive = before.replace(tzinfo=None)
+    assert stuck({"status": "uploaded", "status_at": naive}, cutoff)
+
+
+def test_a_file_replaced_under_its_name_is_another_upload() -> None:
+    first = Upload("a.pdf", "file:///inbox/a.pdf", "1000:1")
+    assert listing_key(first) == listing_key(Upload("a.pdf", "file:///inbox/a.pdf", "1000:1"))
+    assert listing_key(first) != listing_key(Upload("a.pdf", "file:///inbox/a.pdf", "1200:2"))
+    assert listing_key(first) != listing_key(Upload("b.pdf", "file:///inbox/b.pdf", "1000:1"))
