@@ -36,7 +36,13 @@ from .ocr import OcrBudget, needs_ocr, ocr_page
 from .paragraphs import body_size, build_blocks, to_text_block, typical_gap
 from .reading_order import xy_cut
 from .sniff import check_pdf_bytes
-from .tables import TableDraft, append_continuation, classify_rows, fill_grid, same_columns
+from .tables import (
+    TableDraft,
+    append_continuation,
+    fill_grid,
+    mark_header_and_section_rows,
+    same_columns,
+)
 from .text import TEXT_FLAGS, read_lines
 from .whitespace import find_whitespace_tables
 
@@ -184,7 +190,7 @@ def assemble(
             "the PDF was damaged and has been repaired by the parser; text may be partial"
         )
     running = _drop_furniture(results)
-    blocks, tables = _assemble(results)
+    blocks, tables = _blocks_and_tables(results)
     if not blocks and not tables:
         warnings.append("no text found in the document")
     return ExtractedDocument(
@@ -243,7 +249,7 @@ def _analyse_page(
     kept = {id(ln) for ln in free}
     absorbed = [ln for ln in lines if id(ln) not in kept]
     for t in result.tables:
-        classify_rows(t)
+        mark_header_and_section_rows(t)
         keep_margin_lines(t, absorbed, rect.height)
     lines = free
     add_drawn_markers(lines, shapes)
@@ -281,7 +287,12 @@ def _page_order(result: PageResult) -> list[Item]:
     return [items[i] for i in order]
 
 
-def _assemble(results: list[PageResult]) -> tuple[list[TextBlock], list[Table]]:
+def _blocks_and_tables(results: list[PageResult]) -> tuple[list[TextBlock], list[Table]]:
+    """Text blocks and tables numbered in one reading order over the whole document.
+
+    Paragraphs, card runs and tables go on over page breaks, so the pages' items are joined
+    into one stream before lines become blocks and table parts are joined.
+    """
     stream: list[Item] = []
     for r in results:
         stream.extend(_page_order(r))
