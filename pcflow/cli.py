@@ -275,6 +275,35 @@ def _evaluate_loro(pdf_dir: Path, out: Path) -> None:
 
 
 @app.command()
+def debug(
+    pdf: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    page: Annotated[int, typer.Option("--page", help="1-based page number")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="PNG to write (default: PDF-pN.png here)")
+    ] = None,
+) -> None:
+    """Draw what extraction saw on one page: text lines and blocks, tables with their cell
+    grid, rulings and frames, the reading order, and the running text dropped."""
+    from pcflow.debug import LEGEND, PageOutOfRange, debug_page
+    from services.extract.errors import ExtractionError
+
+    try:
+        drawing = debug_page(pdf.read_bytes(), page)
+    except PageOutOfRange as error:
+        console.print(f"[red]{error}[/]")
+        raise typer.Exit(2) from error
+    except ExtractionError as error:
+        console.print(f"[red]{pdf.name} cannot be extracted[/]: {error}")
+        raise typer.Exit(1) from error
+    target = out or Path(f"{pdf.stem}-p{page}.png")
+    target.write_bytes(drawing.png)
+    counts = {kind: sum(m.kind == kind for m in drawing.marks) for kind in LEGEND}
+    console.print(
+        f"wrote {target}: " + ", ".join(f"{n} {LEGEND[kind]}" for kind, n in counts.items())
+    )
+
+
+@app.command()
 def reconcile(
     stale_after: Annotated[float, typer.Option(help="seconds without progress")] = 300.0,
 ) -> None:

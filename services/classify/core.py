@@ -91,13 +91,13 @@ def read_document(doc: ExtractedDocument) -> Reading:
             )
             recent = [*recent, text][-CAPTION_REACH:]
             continue
-        last_unit = _read_table(item, reading, scopes, recent, last_unit)
+        last_unit = _classify_table(item, reading, scopes, recent, last_unit)
         recent = []
         intro = None
     return reading
 
 
-def _read_table(
+def _classify_table(
     table: Table,
     reading: Reading,
     scopes: HeadingScopes,

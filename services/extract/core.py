@@ -36,7 +36,13 @@ from .ocr import OcrBudget, needs_ocr, ocr_page
 from .paragraphs import body_size, build_blocks, to_text_block, typical_gap
 from .reading_order import xy_cut
 from .sniff import check_pdf_bytes
-from .tables import TableDraft, append_continuation, classify_rows, fill_grid, same_columns
+from .tables import (
+    TableDraft,
+    append_continuation,
+    fill_grid,
+    mark_header_and_section_rows,
+    same_columns,
+)
 from .text import TEXT_FLAGS, read_lines
 from .whitespace import find_whitespace_tables
 
@@ -156,6 +162,56 @@ def analyse_pages(
     return PagesResult(results, warnings, budget.skipped - skipped_before)
 
 
+@dataclass(slots=True)
+class PageAnalysis:
+    """One page as the extraction of its document saw it: what `pcflow debug` draws.
+
+    `order` holds the page's free lines and table parts once running text is gone, in the
+    page's reading order; a table part keeps the row bands of its rows, for its cell grid.
+    `furniture` holds the running headers, footers and page numbers dropped, free or read into
+    a table's rows. `blocks` and `tables` are the document's text blocks and tables that start
+    on the page, cards read back as tables among them.
+    """
+
+    info: PageInfo
+    order: list[Item]
+    furniture: list[Line]
+    frames: list[BBox]
+    blocks: list[TextBlock]
+    tables: list[Table]
+
+
+def analyse_one_page(doc: pymupdf.Document, number: int, limits: ExtractLimits) -> PageAnalysis:
+    """Page `number` (1-based) as `extract` sees it.
+
+    Running text, paragraphs continued over a page break and runs of cards are only told
+    across pages, so the whole document is analysed; the page's records are taken before and
+    after each step that needs the whole document.
+    """
+    budget = OcrBudget(multiprocessing.Value("i", ocr_pages(limits)))
+    results = analyse_pages(doc, range(doc.page_count), limits, budget).pages
+    page = results[number - 1]
+    read = [*page.lines, *(ln for t in page.tables for ln in t.margin_lines)]
+    bands = {id(t): t.row_bands for t in page.tables}
+    _drop_furniture(results)
+    for t in page.tables:
+        t.row_bands = [b for b in bands[id(t)] if t.bbox[1] <= (b[0] + b[1]) / 2 <= t.bbox[3]]
+    kept = {id(ln) for ln in page.lines}
+    furniture = [
+        ln for ln in read if id(ln) not in kept and not any(_line_in(ln, t) for t in page.tables)
+    ]
+    order = _page_order(page)
+    blocks, tables = _blocks_and_tables(results)
+    return PageAnalysis(
+        info=page.info,
+        order=order,
+        furniture=furniture,
+        frames=page.frames,
+        blocks=[b for b in blocks if b.page == number],
+        tables=[t for t in tables if t.page == number],
+    )
+
+
 def assemble(
     doc: pymupdf.Document,
     document_id: str,
@@ -184,7 +240,7 @@ def assemble(
             "the PDF was damaged and has been repaired by the parser; text may be partial"
         )
     running = _drop_furniture(results)
-    blocks, tables = _assemble(results)
+    blocks, tables = _blocks_and_tables(results)
     if not blocks and not tables:
         warnings.append("no text found in the document")
     return ExtractedDocument(
@@ -243,7 +299,7 @@ def _analyse_page(
     kept = {id(ln) for ln in free}
     absorbed = [ln for ln in lines if id(ln) not in kept]
     for t in result.tables:
-        classify_rows(t)
+        mark_header_and_section_rows(t)
         keep_margin_lines(t, absorbed, rect.height)
     lines = free
     add_drawn_markers(lines, shapes)
@@ -281,7 +337,12 @@ def _page_order(result: PageResult) -> list[Item]:
     return [items[i] for i in order]
 
 
-def _assemble(results: list[PageResult]) -> tuple[list[TextBlock], list[Table]]:
+def _blocks_and_tables(results: list[PageResult]) -> tuple[list[TextBlock], list[Table]]:
+    """Text blocks and tables numbered in one reading order over the whole document.
+
+    Paragraphs, card runs and tables go on over page breaks, so the pages' items are joined
+    into one stream before lines become blocks and table parts are joined.
+    """
     stream: list[Item] = []
     for r in results:
         stream.extend(_page_order(r))

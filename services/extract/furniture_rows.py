@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from .furniture import Furniture, margin_limits
 from .layout import Line, inside
-from .tables import TableDraft, classify_rows, drop_empty_columns
+from .tables import TableDraft, drop_empty_columns, mark_header_and_section_rows
 
 # Text touching a table's border still belongs to it.
 _BORDER_PAD_PT = 1.0
@@ -80,7 +80,7 @@ def _keep_rows(table: TableDraft, bands: list[tuple[float, float]], first: int, 
     table.col_edges = [table.col_edges[i] for i in keep] + [table.col_edges[-1]]
     x0, _, x1, _ = table.bbox
     table.bbox = (x0, bands[first][0], x1, bands[last - 1][1])
-    classify_rows(table)
+    mark_header_and_section_rows(table)
 
 
 def _yc(line: Line) -> float:

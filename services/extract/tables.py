@@ -156,7 +156,7 @@ def _titles(row: list[str]) -> bool:
     return not any(_VALUE_START.match(c) and not is_year(c) for c in row)
 
 
-def classify_rows(table: TableDraft) -> None:
+def mark_header_and_section_rows(table: TableDraft) -> None:
     """Set header rows (column titles, possibly several levels) and section rows (group names)."""
     rows = table.rows
     numeric_table = sum(1 for r in rows if _numeric_cells(r) >= 1) >= 2
