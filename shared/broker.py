@@ -173,9 +173,13 @@ class Transport:
         self.output(topics.DLQ, DeadLetter)
 
     def subscriber(
-        self, *topic_names: str, group: str, include_in_schema: bool = True
+        self, *topic_names: str, group: str, include_in_schema: bool = True, workers: int = 1
     ) -> Callable[[Handler], Handler]:
         """At-least-once: the offset is committed only after the handler returned.
+
+        With several `workers` the group has that many consumers in this process, each
+        handling its own partitions one message at a time, so offsets are still committed in
+        order per partition while a long message on one partition leaves the others moving.
 
         A subscriber that reads only part of its events stays out of the AsyncAPI document,
         which would otherwise show that part as the topic's message.
@@ -193,6 +197,7 @@ class Transport:
                 heartbeat_interval_ms=3_000,
                 fetch_max_wait_ms=self.settings.kafka_fetch_max_wait_ms,
                 decoder=partial(decode_event, event_model(handler)),
+                max_workers=workers,
             )
             self.subscriptions.append((subscriber, group))
             subscriber(handler)

@@ -46,13 +46,20 @@ async def measure_lag(consumer: Any, group: str) -> dict[TopicPartition, int]:
     return lags
 
 
+def consumers_of(subscriber: Any) -> list[Any]:
+    """The Kafka consumers of a subscriber: one, or one per worker of a concurrent one."""
+    subgroup = getattr(subscriber, "consumer_subgroup", None)
+    if subgroup:
+        return list(subgroup)
+    return [] if subscriber.consumer is None else [subscriber.consumer]
+
+
 async def report_lag(subscriptions: list[tuple[Any, str]], interval: float) -> None:
     while True:
         for subscriber, group in subscriptions:
-            if subscriber.consumer is None:
-                continue
-            try:
-                await measure_lag(subscriber.consumer, group)
-            except Exception:
-                log.warning("could not measure lag of %s", group, exc_info=True)
+            for consumer in consumers_of(subscriber):
+                try:
+                    await measure_lag(consumer, group)
+                except Exception:
+                    log.warning("could not measure lag of %s", group, exc_info=True)
         await asyncio.sleep(interval)

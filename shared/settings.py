@@ -103,6 +103,12 @@ class ExtractSettings(CommonSettings):
         ge=1,
         description="child processes a long document's pages are spread over",
     )
+    document_workers: int = Field(
+        default=2,
+        ge=1,
+        description="documents one instance extracts at the same time, each from partitions of "
+        "its own: a long scan does not hold up the reports queued behind it",
+    )
 
 
 class ClassifySettings(CommonSettings):

@@ -45,7 +45,7 @@ def create_app(settings: ExtractSettings | None = None) -> AsgiFastStream:
     transport.output(topics.EXTRACTED, DocumentExtracted)
     limits = limits_from(settings)
 
-    @transport.subscriber(topics.UPLOADED, group=GROUP)
+    @transport.subscriber(topics.UPLOADED, group=GROUP, workers=settings.document_workers)
     async def handle(event: DocumentUploaded) -> None:
         data = await aget(transport.store, event.pdf)
         started = time.perf_counter()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer
+from aiokafka.partitioner import DefaultPartitioner
 from prometheus_client.parser import text_string_to_metric_families
 from pymongo import AsyncMongoClient
 
@@ -19,6 +20,7 @@ from pcflow.settings import tool_settings
 from pcflow.stack import Stack
 from shared import topics
 from shared.events import DocumentStructured
+from tests.unit.pdf_fixtures import unique_report
 
 DEV_FILES = (
     "lansingerland-jaarverslag-2017-A.pdf",
@@ -168,3 +170,44 @@ def test_three_reports_end_stored_once_and_a_non_pdf_fails(
     assert "not_pdf" in failed["reason"]
     letters = asyncio.run(read_dead_letters(tool_settings(stack.settings)))
     assert any(letter.document_id == bad and letter.reason == "not_pdf" for letter in letters)
+
+
+def consumer_parity(stack: Stack, doc_id: str) -> int:
+    """Which of an extract instance's two consumers reads the document: ingest keys the event
+    by the document id, and the round-robin assignment gives one consumer the even partitions
+    and the other the odd ones."""
+    partitions = list(range(stack.settings.partitions))
+    return int(DefaultPartitioner()(doc_id.encode(), partitions, partitions)) % 2
+
+
+async def status_now(stack: Stack, doc_id: str) -> str | None:
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        stack.settings.mongo_url.get_secret_value()
+    )
+    try:
+        record = await client.pcflow.documents.find_one({"document_id": doc_id})
+        return None if record is None else record.get("status")
+    finally:
+        await client.close()
+
+
+def test_a_long_scan_does_not_hold_up_the_report_behind_it(
+    running_stack: Stack, corpus: Path, tmp_path: Path
+) -> None:
+    """Two documents at a time per extract instance: a report dropped after a scan whose OCR
+    takes tens of seconds is stored while the scan is still being read."""
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes((corpus / "dev" / "bergdijk-jaarverslag-2022-C.pdf").read_bytes() + b"\n%x\n")
+    scan_id = hashlib.sha256(scan.read_bytes()).hexdigest()
+    report = tmp_path / "report.pdf"
+    while True:
+        report.write_bytes(unique_report())
+        report_id = hashlib.sha256(report.read_bytes()).hexdigest()
+        if consumer_parity(running_stack, report_id) != consumer_parity(running_stack, scan_id):
+            break
+    drop(running_stack, scan)
+    time.sleep(2)
+    drop(running_stack, report)
+    assert asyncio.run(wait_final(running_stack, [report_id]))[report_id]["status"] == "stored"
+    assert asyncio.run(status_now(running_stack, scan_id)) == "uploaded"
+    assert asyncio.run(wait_final(running_stack, [scan_id]))[scan_id]["status"] == "stored"
