@@ -38,6 +38,10 @@ MIN_COUNT = 3
 UNITS_C = 1.0
 MIN_WEIGHT = 0.01
 MATCH_RATIO = 0.9
+# Texts whose lengths differ more than this are not compared, unless one holds the other
+# and is at most LONGER_CONTAINED times as long (a paragraph the extractor joined to a heading).
+LENGTH_RATIO = 0.8
+LONGER_CONTAINED = 1.5
 MAX_ITER = 5000
 # The review threshold is calibrated on reports the model did not see; the training reports
 # are split into this many groups for that.
@@ -77,8 +81,8 @@ def align(texts: list[str], truth: list[str]) -> dict[int, int]:
         target = _norm(item)
         for ci, text in enumerate(normed):
             shorter, longer = sorted((len(text), len(target)))
-            contained = target in text and len(text) <= 1.5 * len(target)
-            if (not longer or shorter / longer < 0.8) and not contained:
+            contained = target in text and len(text) <= LONGER_CONTAINED * len(target)
+            if (not longer or shorter / longer < LENGTH_RATIO) and not contained:
                 continue
             score = _ratio(text, target)
             if score >= MATCH_RATIO or contained:
@@ -189,7 +193,8 @@ def _fit_linear(
     classes = tuple(str(x) for x in classifier.classes_)
     coef = classifier.coef_
     intercepts = [float(v) for v in classifier.intercept_]
-    if len(classes) == 2:
+    # scikit-learn keeps one row of coefficients for two classes: the second class's side.
+    if len(coef) == 1:
         coef = [-coef[0], coef[0]]
         intercepts = [-intercepts[0], intercepts[0]]
     weights: dict[str, tuple[float, ...]] = {}
