@@ -26,6 +26,7 @@ from services.classify.core import read_document
 from services.classify.features import Features
 from services.classify.labels import Candidate, unit_feature_rows
 from services.classify.model import MODEL_FILE, LabelModel, LinearModel
+from services.classify.tuning import DEFAULT, ClassifyTuning
 from shared.documents import ExtractedDocument
 
 __all__ = ["CorpusDocument", "align", "fit", "read_corpus", "training_digest"]
@@ -123,10 +124,12 @@ def pdf_of(truth_path: Path) -> Path:
     return truth_path.with_name(truth_path.name.removesuffix(".truth.json") + ".pdf")
 
 
-def corpus_document(truth_path: Path, extracted: ExtractedDocument) -> CorpusDocument:
+def corpus_document(
+    truth_path: Path, extracted: ExtractedDocument, tuning: ClassifyTuning = DEFAULT
+) -> CorpusDocument:
     """A read document with the truth label of every candidate that the truth has."""
     truth = json.loads(truth_path.read_text("utf-8"))
-    candidates = read_document(extracted).candidates
+    candidates = read_document(extracted, tuning).candidates
     paragraphs = [p for p in truth["paragraphs"] if _norm(p["text"])]
     matched = align([c.text for c in candidates], [p["text"] for p in paragraphs])
     return CorpusDocument(

@@ -260,6 +260,7 @@ def assemble(
 def _analyse_page(
     page: pymupdf.Page, number: int, limits: ExtractLimits, budget: OcrBudget
 ) -> PageResult:
+    tuning = limits.tuning
     rect = page.rect
     info = PageInfo(
         number=number,
@@ -283,7 +284,7 @@ def _analyse_page(
         shapes = marker_shapes(drawings)
         frames = frame_boxes(drawings)
         if limits.tables:
-            grids = find_grids(*drawing_segments(drawings, rect))
+            grids = find_grids(*drawing_segments(drawings, rect, tuning.grids), tuning.grids)
     info.has_text = bool(lines) or bool(result.tables)
     words = [w for ln in lines for w in ln.words]
     for grid in grids if limits.tables else []:
