@@ -11,11 +11,108 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["DEFAULT", "ExtractTuning", "GridTuning"]
+__all__ = [
+    "DEFAULT",
+    "CaptionTuning",
+    "ExtractTuning",
+    "GridTuning",
+    "ParagraphTuning",
+    "ReadingOrderTuning",
+    "TextTuning",
+]
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TextTuning(_Frozen):
+    """Visual lines from the PDF's text (`text.read_lines`, `merge_same_baseline`)."""
+
+    span_slack_pt: float = Field(
+        0.5, ge=0, description="a word's centre this far outside a span still takes its style"
+    )
+    max_slope: float = Field(
+        0.2, ge=0, le=1, description="steeper lines are vertical margin text, not reading matter"
+    )
+    ocr_min_height_pt: float = Field(
+        4.0, ge=0, description="lower OCR lines are specks and rule fragments"
+    )
+    reach_pt: float = Field(
+        1.0, description="a piece joins one ending at most this far right of its own start"
+    )
+    same_row_overlap: float = Field(
+        0.6, gt=0, le=1, description="pieces whose heights overlap this much sit on one row"
+    )
+    word_gap_em: float = Field(
+        0.9, gt=0, description="wider gaps between pieces are column or cell borders"
+    )
+    ocr_word_gap_em: float = Field(
+        1.4, gt=0, description="the same for OCR, which cuts justified lines at wide spaces"
+    )
+    bullet_gap_em: float = Field(
+        3.0, gt=0, description="a bullet on its own joins text this far to its right"
+    )
+
+
+class ParagraphTuning(_Frozen):
+    """Lines grouped into paragraphs and list items (`paragraphs.build_blocks`)."""
+
+    size_slack_pt: float = Field(
+        0.6, ge=0, description="lines whose sizes differ this much are set in another style"
+    )
+    ocr_size_slack_pt: float = Field(
+        2.0, ge=0, description="the same for OCR, which measures sizes from glyph boxes"
+    )
+    min_gap_pt: float = Field(
+        -2.0, description="lines of a paragraph may overlap this much (tall glyphs, OCR boxes)"
+    )
+    max_leading_em: float = Field(
+        0.8, gt=0, description="wider gaps are not the line spacing within a paragraph"
+    )
+    paragraph_gap_em: float = Field(
+        0.35, ge=0, description="a gap this much wider than the usual leading ends a paragraph"
+    )
+    column_align_pt: float = Field(
+        20.0, ge=0, description="lines starting this close stand in one column"
+    )
+    min_column_lines: int = Field(
+        2, ge=1, description="fewer lines of a column do not show how wide the column is"
+    )
+    space_em: float = Field(0.25, ge=0, description="the width of a word space")
+    indent_slack_pt: float = Field(
+        2.0, ge=0, description="a wrapped line starts this close to the text indent"
+    )
+    list_indent_slack_pt: float = Field(
+        3.0, ge=0, description="a line this far left of a list item's text starts something new"
+    )
+    short_line_share: float = Field(
+        0.7, gt=0, le=1, description="an OCR line ending a sentence this short ends a paragraph"
+    )
+
+
+class ReadingOrderTuning(_Frozen):
+    """Where a page is cut into bands and columns (`reading_order.xy_cut`)."""
+
+    band_gap_lines: float = Field(
+        1.05, gt=0, description="white space taller than this many line heights separates bands"
+    )
+    default_line_height_pt: float = Field(
+        10.0, gt=0, description="the line height of a page without text lines (tables only)"
+    )
+    gutter_pt: float = Field(8.0, gt=0, description="white space this wide separates columns")
+
+
+class CaptionTuning(_Frozen):
+    """The short text right above a table that becomes its caption (`core._caption`)."""
+
+    max_chars: int = Field(200, ge=0, description="longer text above a table is a paragraph")
+    max_gap_lines: float = Field(
+        3.0, ge=0, description="text further above than this many of its line sizes is apart"
+    )
+    min_size_pt: float = Field(
+        8.0, ge=0, description="smaller print still counts as this size for the gap"
+    )
 
 
 class GridTuning(_Frozen):
@@ -46,7 +143,11 @@ class GridTuning(_Frozen):
 class ExtractTuning(_Frozen):
     """All extract thresholds; the names are the first part of a `pcflow eval --set` path."""
 
+    text: TextTuning = TextTuning()
+    paragraphs: ParagraphTuning = ParagraphTuning()
     grids: GridTuning = GridTuning()
+    reading_order: ReadingOrderTuning = ReadingOrderTuning()
+    captions: CaptionTuning = CaptionTuning()
 
 
 DEFAULT = ExtractTuning()
