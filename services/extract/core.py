@@ -297,7 +297,7 @@ def _analyse_page(
     free = [ln for ln in lines if not any(_line_in(ln, t) for t in result.tables)]
     if limits.tables and not ocred:
         # OCR lines carry stray rule fragments and split words, which fake column gutters
-        found, free = find_whitespace_tables(free, number, ocred, rect.height)
+        found, free = find_whitespace_tables(free, number, ocred, rect.height, tuning.whitespace)
         result.tables.extend(found)
     kept = {id(ln) for ln in free}
     absorbed = [ln for ln in lines if id(ln) not in kept]

@@ -19,6 +19,7 @@ __all__ = [
     "ParagraphTuning",
     "ReadingOrderTuning",
     "TextTuning",
+    "WhitespaceTuning",
 ]
 
 
@@ -115,6 +116,54 @@ class CaptionTuning(_Frozen):
     )
 
 
+class WhitespaceTuning(_Frozen):
+    """Tables printed without rules, found from text aligned in columns (`whitespace.py`)."""
+
+    margin_share: float = Field(
+        0.065, ge=0, lt=0.5, description="lines this close to the top or bottom are running text"
+    )
+    piece_gap_em: float = Field(
+        1.5, gt=0, description="words further apart than this many ems are separate cells"
+    )
+    min_piece_gap_pt: float = Field(
+        9.0, ge=0, description="the same gap never narrower than this, for small print"
+    )
+    same_row_overlap: float = Field(
+        0.5, gt=0, le=1, description="pieces whose heights overlap this much form one text row"
+    )
+    full_row_share: float = Field(
+        0.6, gt=0, le=1, description="rows with this share of the most pieces shape the gutters"
+    )
+    rows_per_crossing: int = Field(
+        10, ge=1, description="one in this many shaping rows may cover a gutter (a spanning cell)"
+    )
+    min_gutter_pt: float = Field(3.0, ge=0, description="narrower white space is a word space")
+    wrap_gap_lines: float = Field(
+        0.6, ge=0, description="lines of a wrapped cell are closer than this many line heights"
+    )
+    leading_slack_pt: float = Field(
+        1.0, ge=0, description="a wrapped first cell keeps the page's leading, give or take this"
+    )
+    cell_size_slack_pt: float = Field(
+        0.5, ge=0, description="header lines differing more in size are a caption, not a header"
+    )
+    key_max_words: int = Field(
+        3, ge=1, description="a key of a key-value table names its field in this many words"
+    )
+    prose_second_share: float = Field(
+        0.3, ge=0, le=1, description="two columns of prose: the second holds this share of text"
+    )
+    prose_two_share: float = Field(
+        0.9, ge=0, le=1, description="... and the two together this share: a page layout"
+    )
+    run_gap_lines: float = Field(
+        2.2, ge=0, description="a gap of this many line heights ends a run of table rows"
+    )
+    run_size_slack_pt: float = Field(
+        1.0, ge=0, description="a one-piece row differing more in size is a heading, not a row"
+    )
+
+
 class GridTuning(_Frozen):
     """Ruling lines and the table grids they form (`grid.py`)."""
 
@@ -146,6 +195,7 @@ class ExtractTuning(_Frozen):
     text: TextTuning = TextTuning()
     paragraphs: ParagraphTuning = ParagraphTuning()
     grids: GridTuning = GridTuning()
+    whitespace: WhitespaceTuning = WhitespaceTuning()
     reading_order: ReadingOrderTuning = ReadingOrderTuning()
     captions: CaptionTuning = CaptionTuning()
 
