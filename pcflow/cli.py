@@ -26,6 +26,7 @@ from pcflow.stack import Stack, StackSettings
 
 if TYPE_CHECKING:
     from pcflow.export import Export, Filters
+    from pcflow.tuning import Tuning
 
 app = typer.Typer(help="Turn Dutch municipal P&C report PDFs into structured documents.")
 app.add_typer(dlq_commands.app, name="dlq")
@@ -233,10 +234,26 @@ def evaluate(
             "trained on the other reports (OUT/loro), the shipped model's labels in OUT/in-sample",
         ),
     ] = False,
+    overrides: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="PATH=VALUE",
+            help="change one tuning value, e.g. tables.min_numeric_share=0.55 (repeatable; "
+            "the fields of services/extract/tuning.py and services/classify/tuning.py)",
+        ),
+    ] = None,
 ) -> None:
     """Run the extract and classify cores in process; write the evaluation view per PDF."""
+    from pcflow.tuning import TuningError, tuning_with
+
+    try:
+        tuning = tuning_with(overrides or [])
+    except TuningError as error:
+        console.print(f"[red]--set[/]: {error}")
+        raise typer.Exit(2) from error
     if loro:
-        _evaluate_loro(pdf_dir, out)
+        _evaluate_loro(pdf_dir, out, tuning)
         return
     from pcflow.evaluate import evaluate_file
 
@@ -244,7 +261,7 @@ def evaluate(
     pdfs = sorted(pdf_dir.glob("*.pdf"))
     for pdf in pdfs:
         started = time.perf_counter()
-        view = evaluate_file(pdf)
+        view = evaluate_file(pdf, tuning)
         (out / f"{pdf.stem}.json").write_text(json.dumps(view, ensure_ascii=False, indent=1))
         console.print(
             f"{pdf.name}: {len(view['paragraphs'])} paragraphs, {len(view['financial_lines'])} "
@@ -252,13 +269,13 @@ def evaluate(
         )
 
 
-def _evaluate_loro(pdf_dir: Path, out: Path) -> None:
+def _evaluate_loro(pdf_dir: Path, out: Path, tuning: Tuning) -> None:
     import os
 
     from pcflow.evaluate import MISSED, leave_one_report_out
     from services.classify.labels import LABELS
 
-    result = leave_one_report_out(pdf_dir, os.cpu_count() or 1, console.print)
+    result = leave_one_report_out(pdf_dir, os.cpu_count() or 1, console.print, tuning)
     for folder, views in (("in-sample", result.in_sample), ("loro", result.held_out)):
         (out / folder).mkdir(parents=True, exist_ok=True)
         for stem, view in views.items():

@@ -13,19 +13,18 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from pcflow.evaluation import evaluation_view
+from pcflow.tuning import Tuning
 from services.classify.core import classify
-from services.classify.train import (
-    align,
-    corpus_document,
-    extract_cached,
-    fit,
-    pdf_of,
-    truth_files,
-)
+from services.classify.train import align, corpus_document, fit, pdf_of, truth_files
+from services.extract.core import extract
+from services.extract.limits import ExtractLimits
+from services.extract.tuning import ExtractTuning
+from services.ingest.core import document_id
 from shared.documents import ExtractedDocument, StructuredDocument
 from shared.version import PIPELINE_VERSION
 
@@ -34,16 +33,18 @@ __all__ = ["LeaveOneReportOut", "classify_file", "evaluate_file", "leave_one_rep
 MISSED = "(missed)"
 
 
-def _extract(pdf: Path) -> ExtractedDocument:
-    return extract_cached(pdf, None)
+def _extract(pdf: Path, tuning: ExtractTuning) -> ExtractedDocument:
+    data = pdf.read_bytes()
+    return extract(data, document_id(data), pdf.name, ExtractLimits(tuning=tuning))
 
 
-def classify_file(pdf: Path) -> StructuredDocument:
-    return classify(_extract(pdf), PIPELINE_VERSION)
+def classify_file(pdf: Path, tuning: Tuning | None = None) -> StructuredDocument:
+    tuning = tuning or Tuning()
+    return classify(_extract(pdf, tuning.extract), PIPELINE_VERSION, tuning=tuning.classify)
 
 
-def evaluate_file(pdf: Path) -> dict[str, Any]:
-    return evaluation_view(classify_file(pdf))
+def evaluate_file(pdf: Path, tuning: Tuning | None = None) -> dict[str, Any]:
+    return evaluation_view(classify_file(pdf, tuning))
 
 
 @dataclass
@@ -76,25 +77,30 @@ def _confusion(truth_path: Path, view: dict[str, Any]) -> Counter[tuple[str, str
 
 
 def leave_one_report_out(
-    corpus: Path, workers: int, progress: Callable[[str], None]
+    corpus: Path, workers: int, progress: Callable[[str], None], tuning: Tuning | None = None
 ) -> LeaveOneReportOut:
-    """Extract every PDF once, then label each report with a model that never saw it."""
+    """Extract every PDF once, then label each report with a model that never saw it; the
+    models are learnt from what the tuned core reads."""
+    tuning = tuning or Tuning()
     paths = truth_files(corpus)
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        extracted = list(pool.map(_extract, [pdf_of(p) for p in paths]))
+        extracted = list(
+            pool.map(partial(_extract, tuning=tuning.extract), [pdf_of(p) for p in paths])
+        )
     documents = []
     for path, doc in zip(paths, extracted, strict=True):
-        documents.append(corpus_document(path, doc))
+        documents.append(corpus_document(path, doc, tuning.classify))
         progress(f"read {path.name.removesuffix('.truth.json')}")
     result = LeaveOneReportOut()
     for path, doc in zip(paths, extracted, strict=True):
-        result.in_sample[pdf_of(path).stem] = evaluation_view(classify(doc, PIPELINE_VERSION))
+        in_sample = classify(doc, PIPELINE_VERSION, tuning=tuning.classify)
+        result.in_sample[pdf_of(path).stem] = evaluation_view(in_sample)
     for report in sorted({d.report for d in documents}):
         model = fit([d for d in documents if d.report != report])
         for path, doc, read in zip(paths, extracted, documents, strict=True):
             if read.report != report:
                 continue
-            view = evaluation_view(classify(doc, PIPELINE_VERSION, model))
+            view = evaluation_view(classify(doc, PIPELINE_VERSION, model, tuning.classify))
             result.held_out[read.name] = view
             result.confusion.update(_confusion(path, view))
         progress(f"held out {report}")

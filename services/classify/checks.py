@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from services.classify.cues import normalise
+from services.classify.tuning import DEFAULT, CheckTuning
 from shared.documents import Check, FinancialLine
 
 __all__ = ["check_table"]
@@ -40,22 +42,39 @@ def _values(line: FinancialLine) -> Values:
     }
 
 
-def _close(a: float, b: float, terms: int, unit: float) -> bool:
-    return abs(a - b) <= unit * 0.5 * (terms + 1) + 0.01
+# The figures a saldo is computed from: baten and lasten.
+_SALDO_TERMS = 2
+# The figures a resultaat is computed from: the saldo and the additions to and withdrawals from
+# reserves.
+_RESULT_TERMS = 3
 
 
-def _sum_matches(total: Values, parts: Sequence[Values], unit: float) -> tuple[bool, str]:
+@dataclass(frozen=True)
+class _Tolerance:
+    """How far a computed figure may be from the printed one in a table of this unit."""
+
+    unit: float
+    tuning: CheckTuning
+
+    def close(self, a: float, b: float, terms: int) -> bool:
+        return (
+            abs(a - b)
+            <= self.unit * self.tuning.rounding_per_term * (terms + 1) + self.tuning.slack_eur
+        )
+
+
+def _sum_matches(total: Values, parts: Sequence[Values], tolerance: _Tolerance) -> tuple[bool, str]:
     columns = sorted(total)
     bad = []
     for col in columns:
         summed = sum(p.get(col, 0.0) for p in parts)
-        if not _close(summed, total[col], len(parts), unit):
+        if not tolerance.close(summed, total[col], len(parts)):
             bad.append(f"column {col}: lines sum to {summed:,.0f}, total {total[col]:,.0f}")
     return not bad, "; ".join(bad) or f"{len(parts)} lines over {len(columns)} columns"
 
 
 def _total_checks(
-    lines: list[FinancialLine], section_rows: set[int], unit: float, first: int
+    lines: list[FinancialLine], section_rows: set[int], tolerance: _Tolerance, first: int
 ) -> list[Check]:
     checks: list[Check] = []
     for index, line in enumerate(lines):
@@ -70,7 +89,7 @@ def _total_checks(
             continue
         run.reverse()
         total = _values(line)
-        passed, detail = _sum_matches(total, [_values(p) for p in run], unit)
+        passed, detail = _sum_matches(total, [_values(p) for p in run], tolerance)
         if not passed and line.row is not None:
             starts = [r for r in section_rows if line.row is not None and r < line.row]
             if starts:
@@ -78,7 +97,7 @@ def _total_checks(
                 own = lines[first:index]
                 inner = [p for p in own if not p.total and p.row is not None and p.row > start]
                 if inner:
-                    passed, detail = _sum_matches(total, [_values(p) for p in inner], unit)
+                    passed, detail = _sum_matches(total, [_values(p) for p in inner], tolerance)
         checks.append(Check(name=f"total: {line.label}", passed=passed, detail=detail))
     return checks
 
@@ -92,7 +111,7 @@ def _deviation_columns(lines: list[FinancialLine]) -> set[int]:
     }
 
 
-def _saldo_rows(lines: list[FinancialLine], unit: float, first: int) -> list[Check]:
+def _saldo_rows(lines: list[FinancialLine], tolerance: _Tolerance, first: int) -> list[Check]:
     """A saldo row against the nearest totals of baten and lasten above it.
 
     Lasten printed negative make saldo = baten + lasten. A deviation column may state both
@@ -114,12 +133,13 @@ def _saldo_rows(lines: list[FinancialLine], unit: float, first: int) -> list[Che
             continue
         saldo = _values(line)
         plain = [v for c, v in lasten.items() if c not in deviations]
-        sign = 1.0 if plain and sum(v < 0 for v in plain) > len(plain) / 2 else -1.0
+        negative = sum(v < 0 for v in plain)
+        sign = 1.0 if plain and negative > len(plain) - negative else -1.0
         bad = []
         for col, value in saldo.items():
             b, l_ = baten.get(col, 0.0), lasten.get(col, 0.0)
             expected = [b + sign * l_] + ([b - sign * l_] if col in deviations else [])
-            if not any(_close(value, e, 2, unit) for e in expected):
+            if not any(tolerance.close(value, e, _SALDO_TERMS) for e in expected):
                 bad.append(f"column {col}: saldo {value:,.0f}, baten {b:,.0f}, lasten {l_:,.0f}")
         checks.append(
             Check(
@@ -131,7 +151,7 @@ def _saldo_rows(lines: list[FinancialLine], unit: float, first: int) -> list[Che
     return checks
 
 
-def _result_rows(lines: list[FinancialLine], unit: float, first: int) -> list[Check]:
+def _result_rows(lines: list[FinancialLine], tolerance: _Tolerance, first: int) -> list[Check]:
     """Resultaat = saldo - toevoegingen aan + onttrekkingen uit reserves."""
     checks: list[Check] = []
     deviations = _deviation_columns(lines)
@@ -157,7 +177,7 @@ def _result_rows(lines: list[FinancialLine], unit: float, first: int) -> list[Ch
             expected = [saldo.get(col, 0.0) + reserves]
             if col in deviations:
                 expected.append(saldo.get(col, 0.0) - reserves)
-            if not any(_close(value, e, 3, unit) for e in expected):
+            if not any(tolerance.close(value, e, _RESULT_TERMS) for e in expected):
                 bad.append(f"column {col}: resultaat {value:,.0f}, expected {expected[0]:,.0f}")
         checks.append(
             Check(name=f"resultaat: {line.label}", passed=not bad, detail="; ".join(bad) or "ok")
@@ -165,7 +185,7 @@ def _result_rows(lines: list[FinancialLine], unit: float, first: int) -> list[Ch
     return checks
 
 
-def _saldo_columns(lines: list[FinancialLine], unit: float) -> list[Check]:
+def _saldo_columns(lines: list[FinancialLine], tolerance: _Tolerance) -> list[Check]:
     """Within each column group, saldo = baten - lasten on every line."""
     groups: dict[tuple[str, int | None, str], dict[str, int]] = {}
     for line in lines:
@@ -191,7 +211,7 @@ def _saldo_columns(lines: list[FinancialLine], unit: float) -> list[Check]:
             b = values.get(cols["baten"], 0.0)
             l_ = values.get(cols["lasten"], 0.0)
             s = values[cols["saldo"]]
-            if not _close(s, b + sign * l_, 2, unit):
+            if not tolerance.close(s, b + sign * l_, _SALDO_TERMS):
                 bad.append(f"{line.label}: saldo {s:,.0f}, baten {b:,.0f}, lasten {l_:,.0f}")
         group = " ".join(str(k) for k in key if k)
         checks.append(
@@ -210,6 +230,7 @@ def check_table(
     section_rows: set[int],
     unit: float,
     carried: list[FinancialLine] | None = None,
+    tuning: CheckTuning = DEFAULT.checks,
 ) -> list[Check]:
     """All arithmetic relations the table's labels and headers make checkable.
 
@@ -219,9 +240,10 @@ def check_table(
     before = list(carried or [])
     everything = before + lines
     first = len(before)
+    tolerance = _Tolerance(unit, tuning)
     return (
-        _total_checks(everything, section_rows, unit, first)
-        + _saldo_rows(everything, unit, first)
-        + _result_rows(everything, unit, first)
-        + _saldo_columns(lines, unit)
+        _total_checks(everything, section_rows, tolerance, first)
+        + _saldo_rows(everything, tolerance, first)
+        + _result_rows(everything, tolerance, first)
+        + _saldo_columns(lines, tolerance)
     )

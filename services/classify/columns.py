@@ -140,6 +140,16 @@ def describe_column(header: str, group: str) -> ColumnMeaning:
     return ColumnMeaning(header=header, measure=measure, kind=kind, year=year, group=group)
 
 
+# The years a column header of a P&C report names: budgets and accounts since the BBV's
+# predecessors up to long-term plans; a number outside them in a header is an amount.
+_FIRST_HEADER_YEAR = 1990
+_LAST_HEADER_YEAR = 2100
+
+
 def is_year_header(cell: str) -> bool:
     parsed = parse_number(cell)
-    return parsed is not None and not parsed.is_percentage and 1990 <= parsed.value <= 2100
+    return (
+        parsed is not None
+        and not parsed.is_percentage
+        and _FIRST_HEADER_YEAR <= parsed.value <= _LAST_HEADER_YEAR
+    )

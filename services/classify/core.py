@@ -24,6 +24,7 @@ from services.classify.labels import Candidate, ParagraphKind, label_all, table_
 from services.classify.model import LabelModel, load_model
 from services.classify.scopes import HeadingScopes
 from services.classify.sections import Heading, build_tree, find_headings
+from services.classify.tuning import DEFAULT, ClassifyTuning
 from shared.documents import (
     ClassifiedTable,
     DocumentInfo,
@@ -55,10 +56,10 @@ class Reading:
     last_financial: tuple[Table, int, list[FinancialLine]] | None = None
 
 
-def read_document(doc: ExtractedDocument) -> Reading:
+def read_document(doc: ExtractedDocument, tuning: ClassifyTuning = DEFAULT) -> Reading:
     """Walk blocks and tables in reading order, tracking the headings each unit stands under."""
     info = document_info(doc)
-    headings = find_headings(doc.blocks)
+    headings = find_headings(doc.blocks, tuning.sections)
     by_seq = {h.seq: h for h in headings}
     reading = Reading(info=info, headings=headings)
     scopes = HeadingScopes()
@@ -91,7 +92,7 @@ def read_document(doc: ExtractedDocument) -> Reading:
             )
             recent = [*recent, text][-CAPTION_REACH:]
             continue
-        last_unit = _classify_table(item, reading, scopes, recent, last_unit)
+        last_unit = _classify_table(item, reading, scopes, (recent, last_unit), tuning)
         recent = []
         intro = None
     return reading
@@ -101,20 +102,29 @@ def _classify_table(
     table: Table,
     reading: Reading,
     scopes: HeadingScopes,
-    recent: list[str],
-    last_unit: float | None,
+    before: tuple[list[str], float | None],
+    tuning: ClassifyTuning,
 ) -> float | None:
-    """Classify one table; returns the unit later tables without their own unit inherit."""
+    """Classify one table; returns the unit later tables without their own unit inherit.
+
+    `before` holds the texts since the previous table and the unit that table had.
+    """
+    recent, last_unit = before
     context_text = " ".join(t for t in recent if len(t) <= CAPTION_CHARS)
     printed = table
     table = clean_ocr_table(table) if table.ocr else table
-    table_reading = read_table(table, context_text)
+    table_reading = read_table(table, context_text, tuning.tables)
     unit = 1.0
     checks = []
     if table_reading.kind == "financial":
         previous = reading.last_financial
         continues = previous is not None and continues_table(
-            previous[0], previous[1], table, table_reading.header_rows, text_between=bool(recent)
+            previous[0],
+            previous[1],
+            table,
+            table_reading.header_rows,
+            text_between=bool(recent),
+            tuning=tuning.tables,
         )
         unit = table_reading.unit or (last_unit if continues else None) or 1.0
         last_unit = unit
@@ -126,7 +136,7 @@ def _classify_table(
         lines = with_section_taakvelden(lines, sections, year)
         reading.lines.extend(lines)
         carried = _continued_lines(reading.last_financial, table, table_reading.header_rows)
-        checks = check_table(lines, set(table.section_rows), unit, carried)
+        checks = check_table(lines, set(table.section_rows), unit, carried, tuning.checks)
         reading.last_financial = (table, table_reading.header_rows, lines)
     elif table_reading.kind in ("text", "other"):
         reading.candidates.extend(table_candidates(printed, scopes))
@@ -161,10 +171,13 @@ def _continued_lines(
 
 
 def classify(
-    doc: ExtractedDocument, pipeline_version: str, model: LabelModel | None = None
+    doc: ExtractedDocument,
+    pipeline_version: str,
+    model: LabelModel | None = None,
+    tuning: ClassifyTuning = DEFAULT,
 ) -> StructuredDocument:
     """The structured document; labels from `model`, by default the shipped one."""
-    reading = read_document(doc)
+    reading = read_document(doc, tuning)
     return StructuredDocument(
         document_id=doc.document_id,
         filename=doc.filename,

@@ -7,6 +7,9 @@ word), word pairs, the grammar that tells a measure from a result from an explan
 modality, an infinitive opening) and the vocabulary groups of P&C reports. Structure features
 come from `Position` (headings and their cues), the column a table cell stands in, an inline
 prefix and the sentence that introduces a list.
+
+The constants below define features, so the weights in `model.json` were learnt with them: they
+are changed by retraining (`make train`), not tuned like the thresholds in `tuning.py`.
 """
 
 from __future__ import annotations
@@ -86,13 +89,15 @@ VOCABULARY: dict[str, frozenset[str]] = {
 _GROUP_OF = {word: group for group, words in VOCABULARY.items() for word in words}
 # Dutch writes compounds as one word ("hoofddoel", "jeugdhulpbudget"): the last part names it.
 _MIN_COMPOUND_PART = 4
+# ... after a first part of at least this many letters.
+_MIN_COMPOUND_HEAD = 2
 
 
 def _group(lemma: str) -> str | None:
     found = _GROUP_OF.get(lemma)
-    if found is not None or len(lemma) <= _MIN_COMPOUND_PART + 2:
+    if found is not None or len(lemma) <= _MIN_COMPOUND_PART + _MIN_COMPOUND_HEAD:
         return found
-    for start in range(2, len(lemma) - _MIN_COMPOUND_PART + 1):
+    for start in range(_MIN_COMPOUND_HEAD, len(lemma) - _MIN_COMPOUND_PART + 1):
         found = _GROUP_OF.get(lemma[start:])
         if found is not None:
             return found
@@ -101,6 +106,9 @@ def _group(lemma: str) -> str | None:
 
 _FUTURE = _words("gaan gaat zullen zal zult")
 _PERFECT_AUX = _words("is zijn heeft hebben werd werden was waren wordt worden")
+# A past participle has its "ge" within its first letters, after a separable prefix
+# ("vastgesteld", "uitgevoerd").
+_PARTICIPLE_PREFIX_REACH = 6
 _MODAL = _words("kunnen kan moeten moet mogen mag")
 
 
@@ -144,7 +152,10 @@ def _grammar(tokens: list[str], lemma_list: list[str]) -> list[str]:
     participles = [
         t
         for t, lem in zip(tokens, lemma_list, strict=True)
-        if t != lem and lem.endswith("en") and "ge" in t[:6] and t.endswith(("d", "t", "en"))
+        if t != lem
+        and lem.endswith("en")
+        and "ge" in t[:_PARTICIPLE_PREFIX_REACH]
+        and t.endswith(("d", "t", "en"))
     ]
     if participles and any(t in _PERFECT_AUX for t in words):
         found.append("perfect")
@@ -207,9 +218,15 @@ def text_features(text: str, prefix: str = "") -> Features:
     return {prefix + name: value for name, value in _text_features(text)}
 
 
+# Heading words shorter than this ("de", "en") say nothing of the section.
+_MIN_HEADING_WORD = 3
+
+
 @lru_cache(maxsize=4096)
 def _heading_words(heading: str) -> tuple[str, ...]:
-    return tuple(sorted({w for w in lemmas(heading) if w[0].isalpha() and len(w) > 2}))
+    return tuple(
+        sorted({w for w in lemmas(heading) if w[0].isalpha() and len(w) >= _MIN_HEADING_WORD})
+    )
 
 
 def heading_features(position: Position) -> Features:

@@ -14,6 +14,7 @@ from typing import Literal
 
 from services.classify.columns import ColumnMeaning, column_headers, describe_column, find_unit
 from services.classify.cues import normalise
+from services.classify.tuning import TableTuning
 from shared.documents import Amount, FinancialLine, Table
 from shared.iv3 import label_taakvelden, normalise_taakveld, taakveld_name
 from shared.numbers import MINUS_SIGNS, is_blank_amount, parse_number
@@ -59,7 +60,6 @@ class TableReading:
 
 _OCR_EDGE = " \t;:,.“”\"'‘’`_«»!¦/\\"
 _OCR_JUNK_TOKEN = re.compile(r"^[^\w\d]*[^\W\d]{0,3}[^\w\d]*$")
-OCR_ODD_SHARE = 0.3
 # OCR reads the thousands dot as a comma; amounts with three decimals do not occur in print.
 _OCR_COMMA_GROUP = re.compile(rf"^([-({MINUS_SIGNS}]?\d{{1,3}}),(\d{{3}}\)?)$")
 
@@ -132,7 +132,7 @@ def _repeats_header(table: Table, row: list[str], header_rows: int) -> bool:
     )
 
 
-def read_table(table: Table, context_text: str = "") -> TableReading:
+def read_table(table: Table, context_text: str, tuning: TableTuning) -> TableReading:
     """Decide what a table is (financial, indicator, text, other) and where its amounts are."""
     rows = table.rows
     width = max((len(r) for r in rows), default=0)
@@ -161,7 +161,11 @@ def read_table(table: Table, context_text: str = "") -> TableReading:
                 percentages += 1
             elif col > 0:
                 amounts += 1
-    amount_columns = [c for c in range(1, width) if filled[c] and numeric[c] >= 0.6 * filled[c]]
+    amount_columns = [
+        c
+        for c in range(1, width)
+        if filled[c] and numeric[c] >= tuning.min_numeric_share * filled[c]
+    ]
     for row in body:
         cells = [row[c] if c < len(row) else "" for c in amount_columns]
         if not any(_is_amount_cell(c) for c in cells):
@@ -193,9 +197,9 @@ def read_table(table: Table, context_text: str = "") -> TableReading:
     if not amount_columns or not amounts:
         kind = "text" if any(filled) else "other"
     elif (
-        percentages > 0.05 * max(amounts + percentages, 1)
-        or odd > (OCR_ODD_SHARE if table.ocr else 0.1) * max(amounts, 1)
-        or (labels and indicator_labels >= 0.25 * len(labels))
+        percentages > tuning.max_percentage_share * max(amounts + percentages, 1)
+        or odd > (tuning.max_odd_share_ocr if table.ocr else tuning.max_odd_share) * max(amounts, 1)
+        or (labels and indicator_labels >= tuning.min_indicator_label_share * len(labels))
         or (_INDICATOR_WORDS.search(norm_header) and unit is None)
     ):
         kind = "indicator"
@@ -213,16 +217,17 @@ def read_table(table: Table, context_text: str = "") -> TableReading:
     )
 
 
-# A table split over a page break goes on at most one page later.
-CONTINUATION_PAGES = 1
-
-
 def _header(table: Table, header_rows: int) -> list[list[str]]:
     return [[" ".join(c.split()) for c in row] for row in table.rows[:header_rows]]
 
 
 def continues_table(
-    before: Table, before_header_rows: int, table: Table, header_rows: int, text_between: bool
+    before: Table,
+    before_header_rows: int,
+    table: Table,
+    header_rows: int,
+    text_between: bool,
+    tuning: TableTuning,
 ) -> bool:
     """Whether `table` is the rest of `before`, so a unit stated only there holds here too.
 
@@ -230,7 +235,7 @@ def continues_table(
     the header or follows without any text in between; a table introduced by text of its own is
     a new table, whatever unit the previous one had.
     """
-    if not 0 <= table.page - before.page <= CONTINUATION_PAGES:
+    if not 0 <= table.page - before.page <= tuning.continuation_pages:
         return False
     width = max((len(r) for r in table.rows), default=0)
     if width != max((len(r) for r in before.rows), default=0):
@@ -255,7 +260,7 @@ def _split_merged(row: list[str], reading: TableReading) -> list[list[str]]:
     if not tokens or not reading.label_columns:
         return [row]
     count = len(tokens[0])
-    if count < 2 or any(len(t) != count for t in tokens):
+    if count == 1 or any(len(t) != count for t in tokens):
         return [row]
     if not all(is_blank_amount(tok) or _is_amount_cell(tok) for t in tokens for tok in t):
         return [row]
@@ -287,7 +292,7 @@ def _spread_run_together(row: list[str], reading: TableReading) -> list[str]:
     out = list(row) + [""] * (max(cols, default=0) + 1 - len(row))
     for index, col in enumerate(cols):
         tokens = out[col].split()
-        if len(tokens) < 2 or not _merged_amounts(out[col]):
+        if len(tokens) <= 1 or not _merged_amounts(out[col]):
             continue
         spare = len(tokens) - 1
         after = cols[index + 1 : index + 1 + spare]

@@ -34,6 +34,8 @@ EVIDENCE_FEATURES = 3
 EVIDENCE_CANDIDATES = 12
 # Short words ("de", "in", "van") carry weight only in bulk; they are never named as evidence.
 EVIDENCE_MIN_WORD = 3
+# A text table is read column by column only when its headers name different kinds of text.
+MIN_COLUMN_CONTEXTS = 2
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,7 @@ def text_table_columns(table: Table) -> list[Context | None] | None:
             if found is not None and contexts[index] is None:
                 contexts[index] = found
     distinct = {c for c in contexts if c is not None}
-    if len(distinct) >= 2:
+    if len(distinct) >= MIN_COLUMN_CONTEXTS:
         return [c if c is not None else "overig" for c in contexts]
     return None
 

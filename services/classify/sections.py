@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from services.classify.cues import heading_context, normalise, question_context
+from services.classify.tuning import DEFAULT, SectionTuning
 from shared.documents import Section, TextBlock
 
 __all__ = ["Heading", "body_style", "build_tree", "find_headings", "section_kind"]
 
 SectionKind = Literal["programma", "taakveld", "beleidsveld", "hoofdactiviteit", "section"]
-
-MAX_HEADING_CHARS = 160
 
 
 @dataclass(frozen=True)
@@ -81,46 +80,52 @@ def _style_key(block: TextBlock) -> tuple[float, bool, bool]:
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
-def _wordy(text: str, ocr: bool) -> bool:
+def _wordy(text: str, ocr: bool, tuning: SectionTuning) -> bool:
     """Enough real words to be a title; OCR turns specks and rules into short letter runs."""
     words = _WORD.findall(text)
     letters = sum(ch.isalpha() for ch in text)
-    if not words or letters < 0.5 * len(text.replace(" ", "")):
+    if not words or letters < tuning.min_letter_share * len(text.replace(" ", "")):
         return False
-    return not ocr or len(words) >= 2 or len(words[0]) >= 6
+    return (
+        not ocr or len(words) >= tuning.ocr_min_words or len(words[0]) >= tuning.ocr_long_word_chars
+    )
 
 
-def _looks_like_heading(block: TextBlock, body: BodyStyle) -> bool:
+def _looks_like_heading(block: TextBlock, body: BodyStyle, tuning: SectionTuning) -> bool:
     text = block.text.strip()
-    if not text or len(text) > MAX_HEADING_CHARS or block.kind == "list_item":
+    if not text or len(text) > tuning.max_chars or block.kind == "list_item":
         return False
-    if not _wordy(text, block.ocr):
+    if not _wordy(text, block.ocr, tuning):
         return False
-    if question_context(text) is not None and len(text) < 90:
+    if question_context(text) is not None and len(text) < tuning.question_max_chars:
         return True
-    if _SENTENCE_END.search(text) and len(text) > 40:
+    if _SENTENCE_END.search(text) and len(text) > tuning.sentence_min_chars:
         return False
-    if text.count(". ") >= 2:
+    if text.count(". ") > tuning.max_sentence_breaks:
         return False
-    larger = body.size > 0 and block.size >= body.size + 0.9
-    bolder = block.bold and not body.bold and block.size >= body.size - 0.25
+    larger = body.size > 0 and block.size >= body.size + tuning.larger_pt
+    bolder = block.bold and not body.bold and block.size >= body.size - tuning.bolder_slack_pt
     if larger or bolder:
-        return len(text) <= 120 or larger
+        return len(text) <= tuning.styled_max_chars or larger
     # OCR pages carry no reliable typography: a short known section title still counts.
-    return block.ocr and len(text) < 70 and heading_context(text) is not None
+    return (
+        block.ocr and len(text) < tuning.ocr_title_max_chars and heading_context(text) is not None
+    )
 
 
-def find_headings(blocks: list[TextBlock]) -> list[Heading]:
+def find_headings(
+    blocks: list[TextBlock], tuning: SectionTuning = DEFAULT.sections
+) -> list[Heading]:
     """Every heading in reading order with its level (1 = outermost)."""
     body = body_style([b for b in blocks if not b.ocr] or blocks)
-    candidates = [b for b in blocks if _looks_like_heading(b, body)]
+    candidates = [b for b in blocks if _looks_like_heading(b, body, tuning)]
     styles = sorted(
         {_style_key(b) for b in candidates if not b.ocr},
         key=lambda k: (-k[0], not k[1], k[2]),
     )
     rank = {key: index + 1 for index, key in enumerate(styles)}
     deepest = max(rank.values(), default=1)
-    ocr_rank = _ocr_size_ranks([b for b in candidates if b.ocr])
+    ocr_rank = _ocr_size_ranks([b for b in candidates if b.ocr], tuning.ocr_size_tolerance_pt)
     headings: list[Heading] = []
     for block in candidates:
         text = " ".join(block.text.split())
@@ -141,17 +146,14 @@ def find_headings(blocks: list[TextBlock]) -> list[Heading]:
     return headings
 
 
-# OCR measures a line's height with a point or so of noise: sizes this close are one style.
-OCR_SIZE_TOLERANCE = 0.8
-
-
-def _ocr_size_ranks(blocks: list[TextBlock]) -> dict[int, int]:
+def _ocr_size_ranks(blocks: list[TextBlock], tolerance: float) -> dict[int, int]:
     """Per OCR heading, the rank of its size among the OCR headings (0 = largest), sizes
-    within OCR_SIZE_TOLERANCE of the next larger one counting as the same."""
+    within `tolerance` of the next larger one counting as the same (OCR measures a line's
+    height with a point or so of noise)."""
     ranks: dict[int, int] = {}
     rank, previous = 0, None
     for block in sorted(blocks, key=lambda b: -b.size):
-        if previous is not None and previous - block.size > OCR_SIZE_TOLERANCE:
+        if previous is not None and previous - block.size > tolerance:
             rank += 1
         ranks[block.seq] = rank
         previous = block.size

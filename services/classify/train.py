@@ -26,6 +26,7 @@ from services.classify.core import read_document
 from services.classify.features import Features
 from services.classify.labels import Candidate, unit_feature_rows
 from services.classify.model import MODEL_FILE, LabelModel, LinearModel
+from services.classify.tuning import DEFAULT, ClassifyTuning
 from shared.documents import ExtractedDocument
 
 __all__ = ["CorpusDocument", "align", "fit", "read_corpus", "training_digest"]
@@ -38,6 +39,10 @@ MIN_COUNT = 3
 UNITS_C = 1.0
 MIN_WEIGHT = 0.01
 MATCH_RATIO = 0.9
+# Texts whose lengths differ more than this are not compared, unless one holds the other
+# and is at most LONGER_CONTAINED times as long (a paragraph the extractor joined to a heading).
+LENGTH_RATIO = 0.8
+LONGER_CONTAINED = 1.5
 MAX_ITER = 5000
 # The review threshold is calibrated on reports the model did not see; the training reports
 # are split into this many groups for that.
@@ -77,8 +82,8 @@ def align(texts: list[str], truth: list[str]) -> dict[int, int]:
         target = _norm(item)
         for ci, text in enumerate(normed):
             shorter, longer = sorted((len(text), len(target)))
-            contained = target in text and len(text) <= 1.5 * len(target)
-            if (not longer or shorter / longer < 0.8) and not contained:
+            contained = target in text and len(text) <= LONGER_CONTAINED * len(target)
+            if (not longer or shorter / longer < LENGTH_RATIO) and not contained:
                 continue
             score = _ratio(text, target)
             if score >= MATCH_RATIO or contained:
@@ -119,10 +124,12 @@ def pdf_of(truth_path: Path) -> Path:
     return truth_path.with_name(truth_path.name.removesuffix(".truth.json") + ".pdf")
 
 
-def corpus_document(truth_path: Path, extracted: ExtractedDocument) -> CorpusDocument:
+def corpus_document(
+    truth_path: Path, extracted: ExtractedDocument, tuning: ClassifyTuning = DEFAULT
+) -> CorpusDocument:
     """A read document with the truth label of every candidate that the truth has."""
     truth = json.loads(truth_path.read_text("utf-8"))
-    candidates = read_document(extracted).candidates
+    candidates = read_document(extracted, tuning).candidates
     paragraphs = [p for p in truth["paragraphs"] if _norm(p["text"])]
     matched = align([c.text for c in candidates], [p["text"] for p in paragraphs])
     return CorpusDocument(
@@ -189,7 +196,8 @@ def _fit_linear(
     classes = tuple(str(x) for x in classifier.classes_)
     coef = classifier.coef_
     intercepts = [float(v) for v in classifier.intercept_]
-    if len(classes) == 2:
+    # scikit-learn keeps one row of coefficients for two classes: the second class's side.
+    if len(coef) == 1:
         coef = [-coef[0], coef[0]]
         intercepts = [-intercepts[0], intercepts[0]]
     weights: dict[str, tuple[float, ...]] = {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 from dataclasses import dataclass, field
-from statistics import median
+from statistics import fmean, median
 
 import pymupdf
 
@@ -44,6 +44,7 @@ from .tables import (
     same_columns,
 )
 from .text import TEXT_FLAGS, read_lines
+from .tuning import CaptionTuning, ExtractTuning, ReadingOrderTuning
 from .whitespace import find_whitespace_tables
 
 Item = Line | TableDraft
@@ -128,7 +129,7 @@ def looks_scanned(doc: pymupdf.Document, limits: ExtractLimits) -> bool:
         try:
             page = doc.load_page(number)
             textpage = page.get_textpage(flags=TEXT_FLAGS)
-            if needs_ocr(page, read_lines(page, textpage, number + 1, ocr=False)):
+            if needs_ocr(page, read_lines(page, textpage, number + 1, False, limits.tuning.text)):
                 return True
         except Exception:  # a broken page is reported by the analysis itself
             continue
@@ -195,13 +196,14 @@ def analyse_one_page(doc: pymupdf.Document, number: int, limits: ExtractLimits) 
     bands = {id(t): t.row_bands for t in page.tables}
     _drop_furniture(results)
     for t in page.tables:
-        t.row_bands = [b for b in bands[id(t)] if t.bbox[1] <= (b[0] + b[1]) / 2 <= t.bbox[3]]
+        _, top, _, bottom = t.bbox
+        t.row_bands = [(y0, y1) for y0, y1 in bands[id(t)] if top <= fmean((y0, y1)) <= bottom]
     kept = {id(ln) for ln in page.lines}
     furniture = [
         ln for ln in read if id(ln) not in kept and not any(_line_in(ln, t) for t in page.tables)
     ]
-    order = _page_order(page)
-    blocks, tables = _blocks_and_tables(results)
+    order = _page_order(page, limits.tuning.reading_order)
+    blocks, tables = _blocks_and_tables(results, limits.tuning)
     return PageAnalysis(
         info=page.info,
         order=order,
@@ -240,7 +242,7 @@ def assemble(
             "the PDF was damaged and has been repaired by the parser; text may be partial"
         )
     running = _drop_furniture(results)
-    blocks, tables = _blocks_and_tables(results)
+    blocks, tables = _blocks_and_tables(results, limits.tuning)
     if not blocks and not tables:
         warnings.append("no text found in the document")
     return ExtractedDocument(
@@ -260,6 +262,7 @@ def assemble(
 def _analyse_page(
     page: pymupdf.Page, number: int, limits: ExtractLimits, budget: OcrBudget
 ) -> PageResult:
+    tuning = limits.tuning
     rect = page.rect
     info = PageInfo(
         number=number,
@@ -269,7 +272,7 @@ def _analyse_page(
         landscape=rect.width > rect.height,
     )
     textpage = page.get_textpage(flags=TEXT_FLAGS)
-    lines = read_lines(page, textpage, number, ocr=False)
+    lines = read_lines(page, textpage, number, False, tuning.text)
     grids: list[Grid] = []
     shapes: list[Shape] = []
     frames: list[BBox] = []
@@ -283,7 +286,7 @@ def _analyse_page(
         shapes = marker_shapes(drawings)
         frames = frame_boxes(drawings)
         if limits.tables:
-            grids = find_grids(*drawing_segments(drawings, rect))
+            grids = find_grids(*drawing_segments(drawings, rect, tuning.grids), tuning.grids)
     info.has_text = bool(lines) or bool(result.tables)
     words = [w for ln in lines for w in ln.words]
     for grid in grids if limits.tables else []:
@@ -294,7 +297,7 @@ def _analyse_page(
     free = [ln for ln in lines if not any(_line_in(ln, t) for t in result.tables)]
     if limits.tables and not ocred:
         # OCR lines carry stray rule fragments and split words, which fake column gutters
-        found, free = find_whitespace_tables(free, number, ocred, rect.height)
+        found, free = find_whitespace_tables(free, number, ocred, rect.height, tuning.whitespace)
         result.tables.extend(found)
     kept = {id(ln) for ln in free}
     absorbed = [ln for ln in lines if id(ln) not in kept]
@@ -327,17 +330,19 @@ def _drop_furniture(results: list[PageResult]) -> dict[str, str]:
     return {bands[zone]: text for zone, text in furniture.running.items()}
 
 
-def _page_order(result: PageResult) -> list[Item]:
+def _page_order(result: PageResult, tuning: ReadingOrderTuning) -> list[Item]:
     items: list[Item] = [*result.lines, *result.tables]
     if not items:
         return []
-    heights = [ln.height for ln in result.lines] or [10.0]
+    heights = [ln.height for ln in result.lines] or [tuning.default_line_height_pt]
     boxes = [it.bbox for it in items]
-    order, _ = xy_cut(boxes, line_gap=1.05 * median(heights))
+    order, _ = xy_cut(boxes, tuning.band_gap_lines * median(heights), tuning.gutter_pt)
     return [items[i] for i in order]
 
 
-def _blocks_and_tables(results: list[PageResult]) -> tuple[list[TextBlock], list[Table]]:
+def _blocks_and_tables(
+    results: list[PageResult], tuning: ExtractTuning
+) -> tuple[list[TextBlock], list[Table]]:
     """Text blocks and tables numbered in one reading order over the whole document.
 
     Paragraphs, card runs and tables go on over page breaks, so the pages' items are joined
@@ -345,10 +350,10 @@ def _blocks_and_tables(results: list[PageResult]) -> tuple[list[TextBlock], list
     """
     stream: list[Item] = []
     for r in results:
-        stream.extend(_page_order(r))
+        stream.extend(_page_order(r, tuning.reading_order))
     all_lines = [it for it in stream if isinstance(it, Line)]
     body = body_size(all_lines)
-    gap = typical_gap(all_lines)
+    gap = typical_gap(all_lines, tuning.paragraphs)
     stream = read_card_tables(stream, body, {r.info.number: r.frames for r in results})
     blocks: list[TextBlock] = []
     placed: list[tuple[int, TableDraft]] = []
@@ -358,7 +363,7 @@ def _blocks_and_tables(results: list[PageResult]) -> tuple[list[TextBlock], list
 
     def flush() -> None:
         nonlocal seq
-        for draft in build_blocks(run, body, gap):
+        for draft in build_blocks(run, body, gap, tuning.paragraphs):
             blocks.append(to_text_block(draft, seq))
             seq += 1
         run.clear()
@@ -378,7 +383,7 @@ def _blocks_and_tables(results: list[PageResult]) -> tuple[list[TextBlock], list
         if run:
             flush()
             last_table = None
-        item.caption = _caption(blocks, item)
+        item.caption = _caption(blocks, item, tuning.captions)
         placed.append((seq, item))
         last_table = item
         seq += 1
@@ -386,14 +391,16 @@ def _blocks_and_tables(results: list[PageResult]) -> tuple[list[TextBlock], list
     return blocks, [_to_table(draft, n) for n, draft in placed]
 
 
-def _caption(blocks: list[TextBlock], table: TableDraft) -> str:
+def _caption(blocks: list[TextBlock], table: TableDraft, tuning: CaptionTuning) -> str:
     """The short text right above a table on the same page, such as a unit line."""
     if not blocks:
         return ""
     prev = blocks[-1]
-    if prev.page != table.page or len(prev.text) > 200:
+    if prev.page != table.page or len(prev.text) > tuning.max_chars:
         return ""
-    if table.bbox[1] - prev.bbox[3] > 3 * max(prev.size, 8.0):
+    _, table_top, _, _ = table.bbox
+    _, _, _, text_bottom = prev.bbox
+    if table_top - text_bottom > tuning.max_gap_lines * max(prev.size, tuning.min_size_pt):
         return ""
     return prev.text
 

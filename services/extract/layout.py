@@ -126,4 +126,5 @@ def overlap_1d(a0: float, a1: float, b0: float, b1: float) -> float:
 
 
 def inside(x: float, y: float, box: BBox, pad: float = 0.0) -> bool:
-    return box[0] - pad <= x <= box[2] + pad and box[1] - pad <= y <= box[3] + pad
+    x0, y0, x1, y1 = box
+    return x0 - pad <= x <= x1 + pad and y0 - pad <= y <= y1 + pad

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .tuning import DEFAULT, ExtractTuning
+
 
 class ExtractLimits(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -28,4 +30,7 @@ class ExtractLimits(BaseModel):
     tables: bool = True
     page_workers: int = Field(
         default=1, ge=1, description="sandbox children a long document's pages are spread over"
+    )
+    tuning: ExtractTuning = Field(
+        default=DEFAULT, description="the analysis thresholds, sent to the children with the limits"
     )

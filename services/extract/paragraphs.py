@@ -17,6 +17,7 @@ from shared.documents import TextBlock
 
 from .layout import Line, dominant_span, union
 from .text import clean_text, join_text, split_marker
+from .tuning import DEFAULT, ParagraphTuning
 
 _TERMINAL = (".", "!", "?", ":", ";")
 _CLOSERS = "\"')]”’»"
@@ -31,9 +32,9 @@ class BlockDraft:
     parts: list[str] = field(default_factory=list)
 
 
-def _same_style(a: Line, b: Line) -> bool:
+def _same_style(a: Line, b: Line, tuning: ParagraphTuning) -> bool:
     """Same type style; OCR measures the size from glyph boxes, so it gets more slack."""
-    slack = 2.0 if a.ocr or b.ocr else 0.6
+    slack = tuning.ocr_size_slack_pt if a.ocr or b.ocr else tuning.size_slack_pt
     return abs(a.size - b.size) < slack and a.bold == b.bold
 
 
@@ -45,14 +46,14 @@ def body_size(lines: list[Line]) -> float:
     return counts.most_common(1)[0][0] if counts else 10.0
 
 
-def typical_gap(items: list[Line]) -> float:
+def typical_gap(items: list[Line], tuning: ParagraphTuning) -> float:
     gaps = [
         b.y0 - a.y1
         for a, b in itertools.pairwise(items)
         if a.page == b.page
         and b.y0 >= a.y0
-        and abs(a.size - b.size) < 0.6
-        and -2.0 <= b.y0 - a.y1 < 0.8 * a.size
+        and abs(a.size - b.size) < tuning.size_slack_pt
+        and tuning.min_gap_pt <= b.y0 - a.y1 < tuning.max_leading_em * a.size
     ]
     return median(gaps) if gaps else 2.0
 
@@ -63,7 +64,7 @@ def unfinished(text: str) -> bool:
     return bool(t) and not t.endswith(_TERMINAL)
 
 
-def _wrapped_before(cur: BlockDraft, line: Line) -> bool | None:
+def _wrapped_before(cur: BlockDraft, line: Line, tuning: ParagraphTuning) -> bool | None:
     """Whether the block's last line was broken by wrapping: the next line's first word would
     not have fitted after it. None when the block has too few lines in that column to show
     how wide the column is.
@@ -73,35 +74,41 @@ def _wrapped_before(cur: BlockDraft, line: Line) -> bool | None:
     paragraph there, even without closing punctuation (a signature, a list of names).
     """
     last = cur.lines[-1]
-    same = [ln for ln in cur.lines if ln.page == last.page and abs(ln.x0 - last.x0) < 20]
-    if len(same) < 2 or not line.words:
+    same = [
+        ln
+        for ln in cur.lines
+        if ln.page == last.page and abs(ln.x0 - last.x0) < tuning.column_align_pt
+    ]
+    if len(same) < tuning.min_column_lines or not line.words:
         return None
     right = max(ln.x1 for ln in same)
     first = min(line.words, key=lambda w: w.x0)
-    space = 0.25 * max(line.size, 1.0)
+    space = tuning.space_em * max(line.size, 1.0)
     return last.x1 + space + (first.x1 - first.x0) > right + 1.0
 
 
-def _wrapped_dash(cur: BlockDraft, line: Line, marker: str) -> bool:
+def _wrapped_dash(cur: BlockDraft, line: Line, marker: str, slack: float) -> bool:
     """A wrapped line that happens to begin with a dash, not a new dash item.
 
     Inside a list item it starts at the item's text indent; inside a paragraph it follows a
-    line that did not end a sentence.
+    line that did not end a sentence; `slack` is how far off that indent it may start.
     """
     if marker not in ("-", "–", "—"):
         return False
     if cur.kind == "list_item":
-        return line.x0 >= cur.text_x0 - 2.0
-    return unfinished(cur.parts[-1]) and abs(line.x0 - cur.lines[-1].x0) < 2.0
+        return line.x0 >= cur.text_x0 - slack
+    return unfinished(cur.parts[-1]) and abs(line.x0 - cur.lines[-1].x0) < slack
 
 
-def build_blocks(items: list[Line], body: float, gap: float) -> list[BlockDraft]:
+def build_blocks(
+    items: list[Line], body: float, gap: float, tuning: ParagraphTuning = DEFAULT.paragraphs
+) -> list[BlockDraft]:
     """Group consecutive lines (one document-wide reading-order sequence) into blocks."""
     blocks: list[BlockDraft] = []
     cur: BlockDraft | None = None
     for line in items:
         marker, rest = split_marker(line.text)
-        if cur is not None and _continues(cur, line, marker, body, gap):
+        if cur is not None and _continues(cur, line, marker, (body, gap), tuning):
             prev = cur.lines[-1]
             if line.page != prev.page or line.y0 < prev.y0 - 1.0:
                 # Continued in the next column or on the next page: its lines align there.
@@ -125,9 +132,9 @@ def _text_x0(line: Line, marker: str) -> float:
     return line.x0
 
 
-def _short_ending(cur: BlockDraft, line: Line) -> bool:
+def _short_ending(cur: BlockDraft, line: Line, share: float) -> bool:
     """The block so far is a heading or a finished paragraph: a lone question, or a line that
-    ends a sentence well short of the next one.
+    ends a sentence well short of the next one (less than `share` of its width).
 
     OCR gives no reliable type style, so a heading set in bold at body size would otherwise
     run into the paragraph below it.
@@ -136,32 +143,41 @@ def _short_ending(cur: BlockDraft, line: Line) -> bool:
     text = cur.parts[-1].rstrip().rstrip(_CLOSERS)
     if len(cur.lines) == 1 and text.endswith("?"):
         return True
-    return text.endswith(_TERMINAL) and (prev.x1 - prev.x0) < 0.7 * (line.x1 - line.x0)
+    return text.endswith(_TERMINAL) and (prev.x1 - prev.x0) < share * (line.x1 - line.x0)
 
 
-def _continues(cur: BlockDraft, line: Line, marker: str, body: float, gap: float) -> bool:
+def _continues(
+    cur: BlockDraft,
+    line: Line,
+    marker: str,
+    spacing: tuple[float, float],
+    tuning: ParagraphTuning,
+) -> bool:
+    """Whether `line` goes on the block; `spacing` is the body size and the usual leading."""
+    body, gap = spacing
     prev = cur.lines[-1]
-    if marker and not _wrapped_dash(cur, line, marker):
+    if marker and not _wrapped_dash(cur, line, marker, tuning.indent_slack_pt):
         return False
-    if not _same_style(prev, line):
+    if not _same_style(prev, line, tuning):
         return False
     moved_up = line.page != prev.page or line.y0 < prev.y0 - 1.0
     if moved_up:
-        if abs(line.size - body) >= (2.0 if line.ocr else 0.6) or line.bold:
+        slack = tuning.ocr_size_slack_pt if line.ocr else tuning.size_slack_pt
+        if abs(line.size - body) >= slack or line.bold:
             return False
         first = line.text.lstrip("\"'‘“(")[:1]
-        wrapped = _wrapped_before(cur, line)
+        wrapped = _wrapped_before(cur, line, tuning)
         if first.islower() or wrapped:
             return True
         # OCR has no type style to tell a heading at the top of the next page from running text
         return not line.ocr and wrapped is None and unfinished(cur.parts[-1])
-    if line.y0 - prev.y1 > gap + 0.35 * max(line.size, 1.0):
+    if line.y0 - prev.y1 > gap + tuning.paragraph_gap_em * max(line.size, 1.0):
         return False
-    if line.ocr and _short_ending(cur, line):
+    if line.ocr and _short_ending(cur, line, tuning.short_line_share):
         return False
     if line.x1 < prev.x0 or line.x0 > prev.x1:
         return False
-    return not (cur.kind == "list_item" and line.x0 < cur.text_x0 - 3.0)
+    return not (cur.kind == "list_item" and line.x0 < cur.text_x0 - tuning.list_indent_slack_pt)
 
 
 def to_text_block(draft: BlockDraft, seq: int) -> TextBlock:

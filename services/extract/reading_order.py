@@ -14,6 +14,8 @@ from shared.documents import BBox
 
 # Any white space between two line bands, however thin, where a band may be cut off.
 _THIN_GAP = 0.1
+# Cuts nest no deeper than this: far more than any page has, well within Python's recursion.
+_MAX_DEPTH = 60
 
 
 def _gaps(intervals: list[tuple[float, float, int]], min_gap: float) -> list[list[int]]:
@@ -29,8 +31,18 @@ def _gaps(intervals: list[tuple[float, float, int]], min_gap: float) -> list[lis
     return groups
 
 
+def _across(idx: list[int], boxes: list[BBox]) -> list[tuple[float, float, int]]:
+    """The boxes' horizontal extents, each with its index."""
+    return [(x0, x1, i) for i in idx for x0, _, x1, _ in [boxes[i]]]
+
+
+def _down(idx: list[int], boxes: list[BBox]) -> list[tuple[float, float, int]]:
+    """The boxes' vertical extents, each with its index."""
+    return [(y0, y1, i) for i in idx for _, y0, _, y1 in [boxes[i]]]
+
+
 def _has_columns(idx: list[int], boxes: list[BBox], gutter: float) -> bool:
-    return len(_gaps([(boxes[i][0], boxes[i][2], i) for i in idx], gutter)) > 1
+    return len(_gaps(_across(idx, boxes), gutter)) > 1
 
 
 def _peel_edge(idx: list[int], boxes: list[BBox], gutter: float) -> list[list[int]] | None:
@@ -39,8 +51,8 @@ def _peel_edge(idx: list[int], boxes: list[BBox], gutter: float) -> list[list[in
     A heading wider than the column under it, set a little closer to the columns than a
     paragraph gap, reaches into the gutter and hides it: cutting at the white space just
     below it (or above a closing line alike) lets the rest be read column by column."""
-    bands = _gaps([(boxes[i][1], boxes[i][3], i) for i in idx], _THIN_GAP)
-    if len(bands) < 2:
+    bands = _gaps(_down(idx, boxes), _THIN_GAP)
+    if len(bands) == 1:
         return None
     below_top = [i for band in bands[1:] for i in band]
     if _has_columns(below_top, boxes, gutter):
@@ -51,7 +63,7 @@ def _peel_edge(idx: list[int], boxes: list[BBox], gutter: float) -> list[list[in
     return None
 
 
-def xy_cut(boxes: list[BBox], line_gap: float, gutter: float = 8.0) -> tuple[list[int], list[int]]:
+def xy_cut(boxes: list[BBox], line_gap: float, gutter: float) -> tuple[list[int], list[int]]:
     """Order of `boxes` and, for each position in that order, the number of its leaf region."""
     order: list[int] = []
     leaves: list[int] = []
@@ -59,13 +71,13 @@ def xy_cut(boxes: list[BBox], line_gap: float, gutter: float = 8.0) -> tuple[lis
 
     def visit(idx: list[int], depth: int) -> None:
         nonlocal leaf
-        if len(idx) > 1 and depth < 60:
-            bands = _gaps([(boxes[i][1], boxes[i][3], i) for i in idx], line_gap)
+        if len(idx) > 1 and depth < _MAX_DEPTH:
+            bands = _gaps(_down(idx, boxes), line_gap)
             if len(bands) > 1:
                 for band in bands:
                     visit(band, depth + 1)
                 return
-            cols = _gaps([(boxes[i][0], boxes[i][2], i) for i in idx], gutter)
+            cols = _gaps(_across(idx, boxes), gutter)
             if len(cols) > 1:
                 for col in cols:
                     visit(col, depth + 1)

@@ -14,6 +14,7 @@ from typing import Any
 import pymupdf
 
 from .layout import Line, Span, Word
+from .tuning import DEFAULT, TextTuning
 
 TEXT_FLAGS = (
     pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_MEDIABOX_CLIP
@@ -40,15 +41,20 @@ def _span(raw: dict[str, Any]) -> Span:
     )
 
 
-def _style_at(spans: list[Span], x: float) -> Span:
+def _style_at(spans: list[Span], x: float, slack: float) -> Span:
     for span in spans:
-        if span.bbox[0] - 0.5 <= x <= span.bbox[2] + 0.5:
+        left, _, right, _ = span.bbox
+        if left - slack <= x <= right + slack:
             return span
     return spans[0]
 
 
 def read_lines(
-    page: pymupdf.Page, textpage: pymupdf.TextPage, page_no: int, ocr: bool
+    page: pymupdf.Page,
+    textpage: pymupdf.TextPage,
+    page_no: int,
+    ocr: bool,
+    tuning: TextTuning = DEFAULT.text,
 ) -> list[Line]:
     """Visual lines of the page, each with its spans and its words, in no particular order."""
     content = page.get_text("dict", textpage=textpage)
@@ -58,7 +64,7 @@ def read_lines(
             continue
         for li, raw in enumerate(block.get("lines", [])):
             direction = raw.get("dir", (1.0, 0.0))
-            if abs(direction[1]) > 0.2:
+            if abs(direction[1]) > tuning.max_slope:
                 continue  # vertical text in margins is decoration, not reading matter
             spans = [_span(s) for s in raw.get("spans", []) if s.get("text")]
             if not spans or not "".join(s.text for s in spans).strip():
@@ -71,31 +77,31 @@ def read_lines(
         line = raw_lines.get((int(w[5]), int(w[6])))
         if line is None:
             continue
-        style = _style_at(line.spans, (w[0] + w[2]) / 2)
+        style = _style_at(line.spans, (w[0] + w[2]) / 2, tuning.span_slack_pt)
         line.words.append(
             Word(w[0], w[1], w[2], w[3], str(w[4]), style.bold, style.italic, style.size)
         )
     lines = list(raw_lines.values())
     if ocr:
-        lines = [ln for ln in lines if _readable(ln)]
-    return merge_same_baseline(lines)
+        lines = [ln for ln in lines if _readable(ln, tuning.ocr_min_height_pt)]
+    return merge_same_baseline(lines, tuning)
 
 
-def _readable(line: Line) -> bool:
+def _readable(line: Line, min_height: float) -> bool:
     """OCR turns specks and rule fragments into tiny lines of punctuation: drop them."""
-    return line.height >= 4.0 and sum(ch.isalnum() for ch in line.text) >= 1
+    return line.height >= min_height and sum(ch.isalnum() for ch in line.text) >= 1
 
 
-def _word_gap(line: Line) -> float:
+def _word_gap(line: Line, tuning: TextTuning) -> float:
     """Widest gap (in ems) between two pieces of one line.
 
     Tesseract cuts a justified line at its wide word spaces (up to about 1.2 em), so OCR
     pieces get more room; a column gutter or a gap between table cells is wider than that.
     """
-    return 1.4 if line.ocr else 0.9
+    return tuning.ocr_word_gap_em if line.ocr else tuning.word_gap_em
 
 
-def merge_same_baseline(lines: list[Line]) -> list[Line]:
+def merge_same_baseline(lines: list[Line], tuning: TextTuning = DEFAULT.text) -> list[Line]:
     """Join pieces of one visual line: a list marker and its text, or runs split by the producer.
 
     Pieces further apart than about one em (a little more in OCR text) stay separate: that gap
@@ -106,18 +112,22 @@ def merge_same_baseline(lines: list[Line]) -> list[Line]:
     for line in lines:
         size = max(line.size, 1.0)
         target = None
-        reach, y0, y1 = line.x0 + 1.0, line.y0, line.y1
+        reach, y0, y1 = line.x0 + tuning.reach_pt, line.y0, line.y1
         for cand in reversed(merged):
             # inlined and cheap test first: on a page of tables this loop meets every pair of
             # cells, and it led the extraction's profile. Same row: the pieces' vertical
-            # extents overlap by at least 0.6 of the lower one.
+            # extents overlap by at least `same_row_overlap` of the lower one.
             if cand.x1 > reach:
                 continue
             overlap = min(cand.y1, y1) - max(cand.y0, y0)
-            if max(0.0, overlap) < 0.6 * min(cand.y1 - cand.y0, y1 - y0):
+            if max(0.0, overlap) < tuning.same_row_overlap * min(cand.y1 - cand.y0, y1 - y0):
                 continue
             gap = line.x0 - cand.x1
-            limit = 3.0 * size if _BULLET_ONLY.match(cand.text) else _word_gap(line) * size
+            limit = (
+                tuning.bullet_gap_em * size
+                if _BULLET_ONLY.match(cand.text)
+                else _word_gap(line, tuning) * size
+            )
             if gap <= limit:
                 target = cand
                 break
@@ -181,13 +191,13 @@ def join_text(left: str, right: str) -> str:
         return left[:-1] + right
     if (
         left.endswith("-")
-        and len(left) >= 2
+        and left != "-"
         and left[-2].isalpha()
         and right[0].islower()
         and right.split(" ", 1)[0].rstrip(",.;:") not in _NO_JOIN_AFTER_HYPHEN
     ):
         return left[:-1] + right
-    if left.endswith("-") and len(left) >= 2 and left[-2].isdigit() and right[0].isdigit():
+    if left.endswith("-") and left != "-" and left[-2].isdigit() and right[0].isdigit():
         return left + right
     return left + " " + right
 

@@ -21,17 +21,13 @@ from shared.years import is_year
 from .furniture import margin_limits
 from .layout import Line, Word, overlap_1d, union
 from .tables import TableDraft, cell_text, drop_empty_columns, is_amount
+from .tuning import WhitespaceTuning
 
-_MIN_GUTTER = 3.0
-_EDGE = 0.065
-# The lines of a wrapped cell are closer than this many line heights; rows are further apart.
-_WRAP_GAP = 0.6
-# The lines of one cell share a type size; a caption right above a table, in the same weight,
-# is often a point larger.
-_CELL_SIZE_SLACK = 0.5
-# A wrapped first cell keeps the page's line spacing, give or take rounding (points); rows of a
-# key-value table set further apart are rows of their own, however close.
-_LEADING_SLACK_PT = 1.0
+# A row of this many pieces spans columns; a table has this many rows at least.
+_CELLS = 2
+_ROWS = 2
+# Prose columns are told by the two columns holding the most text.
+_PROSE_COLUMNS = 2
 
 
 @dataclass(slots=True)
@@ -63,11 +59,11 @@ class Row:
         return max(p.y1 for p in self.pieces)
 
 
-def _pieces(line: Line) -> list[Piece]:
+def _pieces(line: Line, tuning: WhitespaceTuning) -> list[Piece]:
     words = sorted((w for w in line.words if w.text.strip()), key=lambda w: w.x0)
     if not words:
         return []
-    limit = max(1.5 * max(line.size, 1.0), 9.0)
+    limit = max(tuning.piece_gap_em * max(line.size, 1.0), tuning.min_piece_gap_pt)
     groups: list[list[Word]] = [[words[0]]]
     for w in words[1:]:
         if w.x0 - groups[-1][-1].x1 > limit:
@@ -79,15 +75,17 @@ def _pieces(line: Line) -> list[Piece]:
     ]
 
 
-def _rows(lines: list[Line]) -> list[Row]:
-    pieces = sorted((p for ln in lines for p in _pieces(ln)), key=lambda p: (p.y0 + p.y1) / 2)
+def _rows(lines: list[Line], tuning: WhitespaceTuning) -> list[Row]:
+    pieces = sorted(
+        (p for ln in lines for p in _pieces(ln, tuning)), key=lambda p: (p.y0 + p.y1) / 2
+    )
     rows: list[Row] = []
     for p in pieces:
         if rows:
             row = rows[-1]
             top, bottom = row.y0, row.y1
             overlap = min(bottom, p.y1) - max(top, p.y0)
-            if overlap >= 0.5 * min(p.y1 - p.y0, bottom - top):
+            if overlap >= tuning.same_row_overlap * min(p.y1 - p.y0, bottom - top):
                 row.pieces.append(p)
                 continue
         rows.append(Row([p]))
@@ -96,15 +94,15 @@ def _rows(lines: list[Line]) -> list[Row]:
     return rows
 
 
-def _gutters(rows: list[Row]) -> list[tuple[float, float]]:
+def _gutters(rows: list[Row], tuning: WhitespaceTuning) -> list[tuple[float, float]]:
     """Free x ranges between columns.
 
     Only the fullest rows count: header cells spanning several columns sit in rows with fewer
     pieces and would otherwise close the gutters they span.
     """
     most = max(len(r.pieces) for r in rows)
-    multi = [r for r in rows if len(r.pieces) >= max(2, 0.6 * most)]
-    allowed = len(multi) // 10
+    multi = [r for r in rows if len(r.pieces) >= max(_CELLS, tuning.full_row_share * most)]
+    allowed = len(multi) // tuning.rows_per_crossing
     events: list[tuple[float, int]] = []
     for r in multi:
         for p in r.pieces:
@@ -122,7 +120,7 @@ def _gutters(rows: list[Row]) -> list[tuple[float, float]]:
         if before > allowed >= depth and left < x < right:
             start = x
         elif before <= allowed < depth and start is not None:
-            if x - start >= _MIN_GUTTER:
+            if x - start >= tuning.min_gutter_pt:
                 gutters.append((start, x))
             start = None
     return gutters
@@ -162,12 +160,12 @@ def _style(row: Row) -> tuple[bool, bool]:
     return (all(w.bold for w in words), all(w.italic for w in words))
 
 
-def _leading(rows: list[Row], line_h: float) -> float:
+def _leading(rows: list[Row], line_h: float, wrap_gap: float) -> float:
     """The page's usual gap between the lines of one paragraph."""
     gaps = [
-        b.y0 - a.y1 for a, b in itertools.pairwise(rows) if 0 <= b.y0 - a.y1 <= _WRAP_GAP * line_h
+        b.y0 - a.y1 for a, b in itertools.pairwise(rows) if 0 <= b.y0 - a.y1 <= wrap_gap * line_h
     ]
-    return median(gaps) if gaps else _WRAP_GAP * line_h
+    return median(gaps) if gaps else wrap_gap * line_h
 
 
 def _is_value(text: str) -> bool:
@@ -177,13 +175,18 @@ def _is_value(text: str) -> bool:
 
 
 def _build(
-    rows: list[Row], cols: list[tuple[float, float]], line_h: float, leading: float
+    rows: list[Row],
+    cols: list[tuple[float, float]],
+    spacing: tuple[float, float],
+    tuning: WhitespaceTuning,
 ) -> list[_Logical]:
     """The logical rows: printed lines joined where a cell wraps onto the next line.
 
     A line that starts a first cell again wraps only at the page's line spacing; a key under a
-    key ("Taakveld" over "Portefeuillehouder") set further apart starts a row.
+    key ("Taakveld" over "Portefeuillehouder") set further apart starts a row. `spacing` is
+    the page's line height and leading.
     """
+    line_h, leading = spacing
     out: list[_Logical] = []
     for row in rows:
         cells: list[list[Word]] = [[] for _ in cols]
@@ -197,12 +200,12 @@ def _build(
             mine = {i for i, c in enumerate(cells) if c}
             wrapped = (
                 not numeric
-                and row.y0 - prev.y1 <= _WRAP_GAP * line_h
+                and row.y0 - prev.y1 <= tuning.wrap_gap_lines * line_h
                 and style == prev.style
                 and mine <= used
-                and (0 not in mine or row.y0 - prev.y1 <= leading + _LEADING_SLACK_PT)
+                and (0 not in mine or row.y0 - prev.y1 <= leading + tuning.leading_slack_pt)
             )
-            if wrapped or (prev.single is not None and _heads(prev.single, row, line_h)):
+            if wrapped or (prev.single is not None and _heads(prev.single, row, line_h, tuning)):
                 for i, c in enumerate(cells):
                     prev.cells[i].extend(c)
                 prev.y1 = row.y1
@@ -212,7 +215,7 @@ def _build(
     return out
 
 
-def _heads(above: Row, below: Row, line_h: float) -> bool:
+def _heads(above: Row, below: Row, line_h: float, tuning: WhitespaceTuning) -> bool:
     """Whether `above` is the first line of header cells wrapped above the rest of `below`.
 
     Header cells set bottom-aligned start a wrapped title ("Streefwaarde / 2025") a line higher
@@ -220,11 +223,14 @@ def _heads(above: Row, below: Row, line_h: float) -> bool:
     size of the header row, over cells of it, and holds fewer titles than the row itself.
     Years are the only figures in such a header.
     """
-    if len(above.pieces) >= len(below.pieces) or below.y0 - above.y1 > _WRAP_GAP * line_h:
+    if (
+        len(above.pieces) >= len(below.pieces)
+        or below.y0 - above.y1 > tuning.wrap_gap_lines * line_h
+    ):
         return False
     if not (_style(above)[0] and _style(below)[0]):
         return False
-    if abs(_row_size(above) - _row_size(below)) > _CELL_SIZE_SLACK:
+    if abs(_row_size(above) - _row_size(below)) > tuning.cell_size_slack_pt:
         return False
     if any(is_amount(p.text) and not is_year(p.text) for p in [*above.pieces, *below.pieces]):
         return False
@@ -233,22 +239,19 @@ def _heads(above: Row, below: Row, line_h: float) -> bool:
     )
 
 
-# Keys of a key-value table name a field in a few words; running text fills its lines.
-_KEY_MAX_WORDS = 3
-
-
-def _is_prose(rows: list[Row], cols: list[tuple[float, float]]) -> bool:
+def _is_prose(rows: list[Row], cols: list[tuple[float, float]], tuning: WhitespaceTuning) -> bool:
     """Two columns of running text side by side carry nearly all the text: a column layout.
 
     A first column of short keys, each beside its value ("Taakveld | 6.3 Inkomensregelingen"),
-    is a key-value table, however much text its values hold.
+    is a key-value table, however much text its values hold: keys name a field in a few
+    words, running text fills its lines.
     """
     if all(
-        len(p.text.split()) <= _KEY_MAX_WORDS
+        len(p.text.split()) <= tuning.key_max_words
         for row in rows
         for p in row.pieces
         if _col_of(p, cols) == 0
-    ) and all(len(row.pieces) >= 2 for row in rows):
+    ) and all(len(row.pieces) >= _CELLS for row in rows):
         return False
     chars = [0] * len(cols)
     for row in rows:
@@ -257,48 +260,57 @@ def _is_prose(rows: list[Row], cols: list[tuple[float, float]]) -> bool:
                 return False
             chars[_col_of(p, cols)] += len(p.text)
     total = sum(chars) or 1
-    top = sorted(chars, reverse=True)[:2]
-    return len(top) == 2 and top[1] > 0.3 * total and top[0] + top[1] > 0.9 * total
+    top = sorted(chars, reverse=True)[:_PROSE_COLUMNS]
+    if len(top) < _PROSE_COLUMNS:
+        return False
+    first, second = top
+    return (
+        second > tuning.prose_second_share * total
+        and first + second > tuning.prose_two_share * total
+    )
 
 
 def _row_size(row: Row) -> float:
     return max(w.size for p in row.pieces for w in p.words)
 
 
-def _same_run(prev: Row, row: Row, line_h: float) -> bool:
+def _same_run(prev: Row, row: Row, line_h: float, tuning: WhitespaceTuning) -> bool:
     """A row belongs to the run of its predecessor unless a wide gap or a heading intervenes."""
-    if row.y0 - prev.y1 > 2.2 * line_h:
+    if row.y0 - prev.y1 > tuning.run_gap_lines * line_h:
         return False
-    return len(row.pieces) > 1 or abs(_row_size(row) - _row_size(prev)) <= 1.0
+    return len(row.pieces) > 1 or abs(_row_size(row) - _row_size(prev)) <= tuning.run_size_slack_pt
 
 
 def find_whitespace_tables(
-    lines: list[Line], page: int, ocr: bool, height: float
+    lines: list[Line], page: int, ocr: bool, height: float, tuning: WhitespaceTuning
 ) -> tuple[list[TableDraft], list[Line]]:
     """Tables among `lines` and the lines that are not part of one.
 
     Lines in the outer margins (running headers and footers) never join a table.
     """
-    body = [ln for ln in lines if ln.y0 < (1 - _EDGE) * height and ln.y1 > _EDGE * height]
-    rows = _rows(body)
-    if len(rows) < 2:
+    edge = tuning.margin_share
+    body = [ln for ln in lines if ln.y0 < (1 - edge) * height and ln.y1 > edge * height]
+    rows = _rows(body, tuning)
+    if len(rows) < _ROWS:
         return [], lines
     line_h = median(r.y1 - r.y0 for r in rows)
-    leading = _leading(rows, line_h)
+    leading = _leading(rows, line_h, tuning.wrap_gap_lines)
     tables: list[TableDraft] = []
     used: set[int] = set()
     i = 0
     while i < len(rows):
-        heads = i + 1 < len(rows) and _heads(rows[i], rows[i + 1], line_h)
-        if len(rows[i].pieces) < 2 and not heads:
+        heads = i + 1 < len(rows) and _heads(rows[i], rows[i + 1], line_h, tuning)
+        if len(rows[i].pieces) < _CELLS and not heads:
             i += 1
             continue
         j = i + 1
-        while j < len(rows) and _same_run(rows[j - 1], rows[j], line_h):
+        while j < len(rows) and _same_run(rows[j - 1], rows[j], line_h, tuning):
             j += 1
         span = rows[i:j]
-        last_multi = max(k for k, r in enumerate(span) if len(r.pieces) >= 2)
-        table, taken = _try_table(span, last_multi, page, ocr, (line_h, leading), height)
+        last_multi = max(k for k, r in enumerate(span) if len(r.pieces) >= _CELLS)
+        table, taken = _try_table(
+            (span, last_multi), (page, ocr, height), (line_h, leading), tuning
+        )
         if table is None:
             i += 1
             continue
@@ -323,24 +335,26 @@ def _shaping_rows(core: list[Row], height: float) -> list[Row]:
         rows = rows[1:]
     if rows and rows[-1].y0 >= bottom:
         rows = rows[:-1]
-    return rows if sum(1 for r in rows if len(r.pieces) >= 2) >= 2 else core
+    return rows if sum(1 for r in rows if len(r.pieces) >= _CELLS) >= _ROWS else core
 
 
 def _try_table(
-    span: list[Row],
-    last_multi: int,
-    page: int,
-    ocr: bool,
+    rows_in: tuple[list[Row], int],
+    where: tuple[int, bool, float],
     spacing: tuple[float, float],
-    height: float,
+    tuning: WhitespaceTuning,
 ) -> tuple[TableDraft | None, int]:
-    """The table starting at span[0], and how many rows of the span it takes.
+    """The table starting at the first row of a span, and how many rows of the span it takes.
 
-    `spacing` is the page's line height and the gap between the lines of a paragraph.
+    `rows_in` is the span and the index of its last row of several pieces; `where` the page
+    number, whether it was OCRed, and its height; `spacing` the page's line height and the gap
+    between the lines of a paragraph.
     """
-    line_h, leading = spacing
+    span, last_multi = rows_in
+    page, ocr, height = where
+    line_h, _ = spacing
     core = span[: last_multi + 1]
-    gutters = _gutters(_shaping_rows(core, height))
+    gutters = _gutters(_shaping_rows(core, height), tuning)
     if not gutters:
         return None, 0
     taken = 0
@@ -348,21 +362,23 @@ def _try_table(
         crossing = [p for p in row.pieces if _crosses(p, gutters)]
         if len(row.pieces) == 1 and crossing:
             break
-        if k > last_multi and (len(row.pieces) > 1 or row.y0 - span[k - 1].y1 > _WRAP_GAP * line_h):
+        if k > last_multi and (
+            len(row.pieces) > 1 or row.y0 - span[k - 1].y1 > tuning.wrap_gap_lines * line_h
+        ):
             break
         taken = k + 1
     chosen = span[:taken]
-    if len([r for r in chosen if len(r.pieces) >= 2]) < 2:
+    if len([r for r in chosen if len(r.pieces) >= _CELLS]) < _ROWS:
         return None, 0
     left = min(p.x0 for r in chosen for p in r.pieces)
     right = max(p.x1 for r in chosen for p in r.pieces)
     cols = _columns(gutters, left, right)
-    if _is_prose(chosen, cols):
+    if _is_prose(chosen, cols, tuning):
         return None, 0
-    logical = _build(chosen, cols, line_h, leading)
+    logical = _build(chosen, cols, spacing, tuning)
     rows = [[cell_text(c) for c in lg.cells] for lg in logical]
     rows, keep = drop_empty_columns(rows)
-    if len(rows) < 2 or len(keep) < 2:
+    if len(rows) < _ROWS or len(keep) < _CELLS:
         return None, 0
     bbox = union([(p.x0, p.y0, p.x1, p.y1) for r in chosen for p in r.pieces])
     edges = [cols[i][0] for i in keep] + [right]

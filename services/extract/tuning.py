@@ -1,0 +1,203 @@
+"""Every threshold the extract core decides by, with its default and the reason for it.
+
+One frozen model per concern, grouped in `ExtractTuning`. It travels inside `ExtractLimits`
+(`limits.tuning`), so the sandbox children receive it with the limits, and `analyse_pages` and
+`assemble` hand each part to the code that owns the decision. Distances are in PDF points
+(1/72 inch) unless a name says otherwise. A changed value is tried with
+`pcflow eval --set grids.tolerance_pt=2.5` on the dev corpus.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "DEFAULT",
+    "CaptionTuning",
+    "ExtractTuning",
+    "GridTuning",
+    "ParagraphTuning",
+    "ReadingOrderTuning",
+    "TextTuning",
+    "WhitespaceTuning",
+]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TextTuning(_Frozen):
+    """Visual lines from the PDF's text (`text.read_lines`, `merge_same_baseline`)."""
+
+    span_slack_pt: float = Field(
+        0.5, ge=0, description="a word's centre this far outside a span still takes its style"
+    )
+    max_slope: float = Field(
+        0.2, ge=0, le=1, description="steeper lines are vertical margin text, not reading matter"
+    )
+    ocr_min_height_pt: float = Field(
+        4.0, ge=0, description="lower OCR lines are specks and rule fragments"
+    )
+    reach_pt: float = Field(
+        1.0, description="a piece joins one ending at most this far right of its own start"
+    )
+    same_row_overlap: float = Field(
+        0.6, gt=0, le=1, description="pieces whose heights overlap this much sit on one row"
+    )
+    word_gap_em: float = Field(
+        0.9, gt=0, description="wider gaps between pieces are column or cell borders"
+    )
+    ocr_word_gap_em: float = Field(
+        1.4, gt=0, description="the same for OCR, which cuts justified lines at wide spaces"
+    )
+    bullet_gap_em: float = Field(
+        3.0, gt=0, description="a bullet on its own joins text this far to its right"
+    )
+
+
+class ParagraphTuning(_Frozen):
+    """Lines grouped into paragraphs and list items (`paragraphs.build_blocks`)."""
+
+    size_slack_pt: float = Field(
+        0.6, ge=0, description="lines whose sizes differ this much are set in another style"
+    )
+    ocr_size_slack_pt: float = Field(
+        2.0, ge=0, description="the same for OCR, which measures sizes from glyph boxes"
+    )
+    min_gap_pt: float = Field(
+        -2.0, description="lines of a paragraph may overlap this much (tall glyphs, OCR boxes)"
+    )
+    max_leading_em: float = Field(
+        0.8, gt=0, description="wider gaps are not the line spacing within a paragraph"
+    )
+    paragraph_gap_em: float = Field(
+        0.35, ge=0, description="a gap this much wider than the usual leading ends a paragraph"
+    )
+    column_align_pt: float = Field(
+        20.0, ge=0, description="lines starting this close stand in one column"
+    )
+    min_column_lines: int = Field(
+        2, ge=1, description="fewer lines of a column do not show how wide the column is"
+    )
+    space_em: float = Field(0.25, ge=0, description="the width of a word space")
+    indent_slack_pt: float = Field(
+        2.0, ge=0, description="a wrapped line starts this close to the text indent"
+    )
+    list_indent_slack_pt: float = Field(
+        3.0, ge=0, description="a line this far left of a list item's text starts something new"
+    )
+    short_line_share: float = Field(
+        0.7, gt=0, le=1, description="an OCR line ending a sentence this short ends a paragraph"
+    )
+
+
+class ReadingOrderTuning(_Frozen):
+    """Where a page is cut into bands and columns (`reading_order.xy_cut`)."""
+
+    band_gap_lines: float = Field(
+        1.05, gt=0, description="white space taller than this many line heights separates bands"
+    )
+    default_line_height_pt: float = Field(
+        10.0, gt=0, description="the line height of a page without text lines (tables only)"
+    )
+    gutter_pt: float = Field(8.0, gt=0, description="white space this wide separates columns")
+
+
+class CaptionTuning(_Frozen):
+    """The short text right above a table that becomes its caption (`core._caption`)."""
+
+    max_chars: int = Field(200, ge=0, description="longer text above a table is a paragraph")
+    max_gap_lines: float = Field(
+        3.0, ge=0, description="text further above than this many of its line sizes is apart"
+    )
+    min_size_pt: float = Field(
+        8.0, ge=0, description="smaller print still counts as this size for the gap"
+    )
+
+
+class WhitespaceTuning(_Frozen):
+    """Tables printed without rules, found from text aligned in columns (`whitespace.py`)."""
+
+    margin_share: float = Field(
+        0.065, ge=0, lt=0.5, description="lines this close to the top or bottom are running text"
+    )
+    piece_gap_em: float = Field(
+        1.5, gt=0, description="words further apart than this many ems are separate cells"
+    )
+    min_piece_gap_pt: float = Field(
+        9.0, ge=0, description="the same gap never narrower than this, for small print"
+    )
+    same_row_overlap: float = Field(
+        0.5, gt=0, le=1, description="pieces whose heights overlap this much form one text row"
+    )
+    full_row_share: float = Field(
+        0.6, gt=0, le=1, description="rows with this share of the most pieces shape the gutters"
+    )
+    rows_per_crossing: int = Field(
+        10, ge=1, description="one in this many shaping rows may cover a gutter (a spanning cell)"
+    )
+    min_gutter_pt: float = Field(3.0, ge=0, description="narrower white space is a word space")
+    wrap_gap_lines: float = Field(
+        0.6, ge=0, description="lines of a wrapped cell are closer than this many line heights"
+    )
+    leading_slack_pt: float = Field(
+        1.0, ge=0, description="a wrapped first cell keeps the page's leading, give or take this"
+    )
+    cell_size_slack_pt: float = Field(
+        0.5, ge=0, description="header lines differing more in size are a caption, not a header"
+    )
+    key_max_words: int = Field(
+        3, ge=1, description="a key of a key-value table names its field in this many words"
+    )
+    prose_second_share: float = Field(
+        0.3, ge=0, le=1, description="two columns of prose: the second holds this share of text"
+    )
+    prose_two_share: float = Field(
+        0.9, ge=0, le=1, description="... and the two together this share: a page layout"
+    )
+    run_gap_lines: float = Field(
+        2.2, ge=0, description="a gap of this many line heights ends a run of table rows"
+    )
+    run_size_slack_pt: float = Field(
+        1.0, ge=0, description="a one-piece row differing more in size is a heading, not a row"
+    )
+
+
+class GridTuning(_Frozen):
+    """Ruling lines and the table grids they form (`grid.py`)."""
+
+    tolerance_pt: float = Field(
+        2.0, ge=0, description="rules this close meet, and shorter strokes are no rule"
+    )
+    min_band_pt: float = Field(
+        3.0, ge=0, description="rules closer than this are one (a double or skewed rule)"
+    )
+    background_share: float = Field(
+        0.9,
+        gt=0,
+        le=1,
+        description="a rectangle this large in both directions is the page background",
+    )
+    max_rule_thickness_pt: float = Field(
+        3.0, ge=0, description="a filled rectangle this thin is a rule, not a cell"
+    )
+    min_vertical_cover: float = Field(
+        0.6, gt=0, le=1, description="share of a row band a vertical rule covers to split cells"
+    )
+    min_width_pt: float = Field(20.0, ge=0, description="narrower grids are boxes or underlines")
+    min_height_pt: float = Field(8.0, ge=0, description="lower grids are double underlines")
+
+
+class ExtractTuning(_Frozen):
+    """All extract thresholds; the names are the first part of a `pcflow eval --set` path."""
+
+    text: TextTuning = TextTuning()
+    paragraphs: ParagraphTuning = ParagraphTuning()
+    grids: GridTuning = GridTuning()
+    whitespace: WhitespaceTuning = WhitespaceTuning()
+    reading_order: ReadingOrderTuning = ReadingOrderTuning()
+    captions: CaptionTuning = CaptionTuning()
+
+
+DEFAULT = ExtractTuning()
