@@ -20,24 +20,8 @@ from .layout import Line, overlap_1d, union
 from .paragraphs import unfinished
 from .tables import TableDraft
 from .text import clean_text, join_text, split_marker
+from .tuning import CardTuning
 
-# A caption names its column in a few words; a longer bold line is a heading or bold text.
-_CAPTION_MAX_WORDS = 5
-# Captions are set at body size or smaller; sizes are rounded by the producer, hence the slack.
-_SIZE_SLACK = 0.3
-# A caption and the cell text under it start at the same left edge, give or take rounding.
-_ALIGN_PT = 2.0
-# A cell's lines, and a caption and the cell under it, are less than an em apart.
-_CELL_GAP_EM = 1.0
-# Cards are padded apart by two or three ems; a wider gap before a caption ends the run.
-_CARD_GAP_EM = 4.0
-# Fewer cards or captions than this is a framed note or one labelled value, not a table.
-_MIN_CARDS = 2
-_MIN_CAPTIONS = 2
-# A card's frame or background encloses at least a caption and a line of text.
-_MIN_FRAME_PT = 10.0
-# Text touching a frame's edge still counts as inside it.
-_FRAME_PAD_PT = 1.0
 # A caption names a column; a line ending a sentence is text, even when short and bold.
 _SENTENCE_END = (".", "!", "?", ";")
 
@@ -56,27 +40,29 @@ Card = list[_Cell]
 Item = Line | TableDraft
 
 
-def frame_boxes(drawings: list[dict[str, Any]]) -> list[BBox]:
+def frame_boxes(drawings: list[dict[str, Any]], tuning: CardTuning) -> list[BBox]:
     """Rectangles of the page's drawings (`page.get_drawings()`) big enough to frame a card."""
     boxes: list[BBox] = []
     for path in drawings:
         rect = path.get("rect")
-        if rect is None or rect.width < _MIN_FRAME_PT or rect.height < _MIN_FRAME_PT:
+        if rect is None or rect.width < tuning.min_frame_pt or rect.height < tuning.min_frame_pt:
             continue
         boxes.append((float(rect.x0), float(rect.y0), float(rect.x1), float(rect.y1)))
     return boxes
 
 
-def framing_text(frames: list[BBox], lines: list[Line]) -> list[BBox]:
+def framing_text(frames: list[BBox], lines: list[Line], tuning: CardTuning) -> list[BBox]:
     """The frames that enclose a line of text.
 
     Only those can frame a card, and a page of vector graphics keeps just the few of its many
     shapes that do once the page has been analysed.
     """
-    return [f for f in frames if any(_encloses(f, line.bbox) for line in lines)]
+    return [f for f in frames if any(_encloses(f, line.bbox, tuning) for line in lines)]
 
 
-def read_card_tables(stream: list[Item], body: float, frames: dict[int, list[BBox]]) -> list[Item]:
+def read_card_tables(
+    stream: list[Item], body: float, frames: dict[int, list[BBox]], tuning: CardTuning
+) -> list[Item]:
     """The reading-order stream with every run of stacked cards replaced by its table.
 
     `frames` holds, per page, the drawn rectangles that may frame a card; cards that each have
@@ -86,10 +72,10 @@ def read_card_tables(stream: list[Item], body: float, frames: dict[int, list[BBo
     i = 0
     while i < len(stream):
         item = stream[i]
-        if isinstance(item, Line) and _is_caption(item, body):
-            cards, taken = _cards_from(stream, i, body)
+        if isinstance(item, Line) and _is_caption(item, body, tuning):
+            cards, taken = _cards_from(stream, i, body, tuning)
             if cards:
-                out.append(_to_draft(cards, frames))
+                out.append(_to_draft(cards, frames, tuning))
             else:
                 out.extend(stream[i : i + taken])
             i += taken
@@ -99,27 +85,29 @@ def read_card_tables(stream: list[Item], body: float, frames: dict[int, list[BBo
     return out
 
 
-def _is_caption(line: Line, body: float) -> bool:
+def _is_caption(line: Line, body: float, tuning: CardTuning) -> bool:
     text = line.text
-    if line.size > body + _SIZE_SLACK or len(text.split()) > _CAPTION_MAX_WORDS:
+    if line.size > body + tuning.size_slack_pt or len(text.split()) > tuning.caption_max_words:
         return False
     if split_marker(text)[0] or text.endswith(_SENTENCE_END):
         return False
     return all(s.bold for s in line.spans if s.text.strip())
 
 
-def _cards_from(stream: list[Item], start: int, body: float) -> tuple[list[Card], int]:
+def _cards_from(
+    stream: list[Item], start: int, body: float, tuning: CardTuning
+) -> tuple[list[Card], int]:
     """The cards of the run starting at `start`, and how many stream items they take.
 
     No cards when the run does not repeat its captions as a table's cards would; the items
     taken then reach to where the run's second card starts, the next place a table may start,
     so that no table is read from the middle of a card.
     """
-    cards = _split_cards(_cells_from(stream, start, body))
+    cards = _split_cards(_cells_from(stream, start, body, tuning))
     kept = list(cards)
-    while len(kept) >= _MIN_CARDS and not _repeats_captions(kept):
+    while len(kept) >= tuning.min_cards and not _repeats_captions(kept, tuning):
         kept.pop()
-    if len(kept) >= _MIN_CARDS:
+    if len(kept) >= tuning.min_cards:
         return kept, _items(kept)
     return [], max(_items(cards[:1]), 1)
 
@@ -128,18 +116,18 @@ def _items(cards: list[Card]) -> int:
     return sum(1 + len(cell.lines) for card in cards for cell in card)
 
 
-def _cells_from(stream: list[Item], start: int, body: float) -> list[_Cell]:
+def _cells_from(stream: list[Item], start: int, body: float, tuning: CardTuning) -> list[_Cell]:
     """Consecutive captions, each with the lines under it, at one left edge."""
     cells: list[_Cell] = []
     prev: Line | None = None
     for item in stream[start:]:
         if not isinstance(item, Line):
             break
-        if _is_caption(item, body):
-            if prev is not None and not _caption_goes_on(cells, prev, item, body):
+        if _is_caption(item, body, tuning):
+            if prev is not None and not _caption_goes_on(cells, prev, item, body, tuning):
                 break
             cells.append(_Cell(item))
-        elif prev is None or not _cell_goes_on(cells[-1], prev, item):
+        elif prev is None or not _cell_goes_on(cells[-1], prev, item, tuning):
             break
         else:
             cells[-1].lines.append(item)
@@ -149,26 +137,28 @@ def _cells_from(stream: list[Item], start: int, body: float) -> list[_Cell]:
     return cells
 
 
-def _caption_goes_on(cells: list[_Cell], prev: Line, line: Line, body: float) -> bool:
+def _caption_goes_on(
+    cells: list[_Cell], prev: Line, line: Line, body: float, tuning: CardTuning
+) -> bool:
     """A caption continues the run at the run's left edge, once the caption before it has
     text under it: below that text, or at the top of the next page (a card continued over
     the page break)."""
-    if not cells[-1].lines or abs(line.x0 - cells[0].caption.x0) > _ALIGN_PT:
+    if not cells[-1].lines or abs(line.x0 - cells[0].caption.x0) > tuning.align_pt:
         return False
     if line.page == prev.page:
-        return -1.0 <= line.y0 - prev.y1 <= _CARD_GAP_EM * max(body, 1.0)
+        return -1.0 <= line.y0 - prev.y1 <= tuning.card_gap_em * max(body, 1.0)
     return line.page == prev.page + 1
 
 
-def _cell_goes_on(cell: _Cell, prev: Line, line: Line) -> bool:
+def _cell_goes_on(cell: _Cell, prev: Line, line: Line, tuning: CardTuning) -> bool:
     """A line belongs to the cell above it: right below it and not left of its caption, or at
     the top of the next page while the cell's text is not finished."""
-    if line.x0 < cell.caption.x0 - _ALIGN_PT:
+    if line.x0 < cell.caption.x0 - tuning.align_pt:
         return False
     if line.page == prev.page:
         gap = line.y0 - prev.y1
-        return -1.0 <= gap <= _CELL_GAP_EM * max(line.size, prev.size, 1.0)
-    if line.page != prev.page + 1 or abs(line.x0 - cell.caption.x0) > _ALIGN_PT:
+        return -1.0 <= gap <= tuning.cell_gap_em * max(line.size, prev.size, 1.0)
+    if line.page != prev.page + 1 or abs(line.x0 - cell.caption.x0) > tuning.align_pt:
         return False
     if not cell.lines:
         return True
@@ -191,10 +181,13 @@ def _header(cards: list[Card]) -> list[str]:
     return [cell.key for cell in max(cards, key=len)]
 
 
-def _repeats_captions(cards: list[Card]) -> bool:
-    """Every card shows the table's captions in the same order, leaving out at most some."""
+def _repeats_captions(cards: list[Card], tuning: CardTuning) -> bool:
+    """Every card shows the table's captions in the same order, leaving out at most some;
+    enough cards show enough of them to tell the table's columns from one labelled value."""
     header = _header(cards)
-    if len(header) < _MIN_CAPTIONS or sum(1 for card in cards if len(card) >= 2) < _MIN_CARDS:
+    if len(header) < tuning.min_captions:
+        return False
+    if sum(1 for card in cards if len(card) >= tuning.min_captions) < tuning.min_cards:
         return False
     for card in cards:
         rest = iter(header)
@@ -210,7 +203,7 @@ def _cell_text(cell: _Cell) -> str:
     return clean_text(text)
 
 
-def _to_draft(cards: list[Card], frames: dict[int, list[BBox]]) -> TableDraft:
+def _to_draft(cards: list[Card], frames: dict[int, list[BBox]], tuning: CardTuning) -> TableDraft:
     header = _header(cards)
     rows = [list(header)]
     for card in cards:
@@ -224,7 +217,7 @@ def _to_draft(cards: list[Card], frames: dict[int, list[BBox]]) -> TableDraft:
         rows=rows,
         bold_rows=[True] + [False] * len(cards),
         col_edges=[],
-        ruled=_framed(cards, frames),
+        ruled=_framed(cards, frames, tuning),
         header_rows=1,
         pages=sorted({ln.page for ln in lines}),
         stacked=True,
@@ -240,33 +233,30 @@ def _card_boxes(card: Card) -> dict[int, BBox]:
     return {page: union(boxes) for page, boxes in by_page.items()}
 
 
-def _framed(cards: list[Card], frames: dict[int, list[BBox]]) -> bool:
+def _framed(cards: list[Card], frames: dict[int, list[BBox]], tuning: CardTuning) -> bool:
     """Whether each card, on every page it is printed on, has a drawn frame of its own."""
     boxes = [_card_boxes(card) for card in cards]
     for index, own in enumerate(boxes):
         for page, box in own.items():
             others = [b[page] for i, b in enumerate(boxes) if i != index and page in b]
             if not any(
-                _encloses(frame, box) and not any(_overlaps(frame, other) for other in others)
+                _encloses(frame, box, tuning)
+                and not any(_overlaps(frame, other, tuning) for other in others)
                 for frame in frames.get(page, [])
             ):
                 return False
     return True
 
 
-def _encloses(frame: BBox, box: BBox) -> bool:
-    pad = _FRAME_PAD_PT
-    return (
-        frame[0] - pad <= box[0]
-        and frame[1] - pad <= box[1]
-        and box[2] <= frame[2] + pad
-        and box[3] <= frame[3] + pad
-    )
+def _encloses(frame: BBox, box: BBox, tuning: CardTuning) -> bool:
+    pad = tuning.frame_pad_pt
+    fx0, fy0, fx1, fy1 = frame
+    x0, y0, x1, y1 = box
+    return fx0 - pad <= x0 and fy0 - pad <= y0 and x1 <= fx1 + pad and y1 <= fy1 + pad
 
 
-def _overlaps(frame: BBox, box: BBox) -> bool:
-    pad = _FRAME_PAD_PT
-    return (
-        overlap_1d(frame[0], frame[2], box[0], box[2]) > pad
-        and overlap_1d(frame[1], frame[3], box[1], box[3]) > pad
-    )
+def _overlaps(frame: BBox, box: BBox, tuning: CardTuning) -> bool:
+    pad = tuning.frame_pad_pt
+    fx0, fy0, fx1, fy1 = frame
+    x0, y0, x1, y1 = box
+    return overlap_1d(fx0, fx1, x0, x1) > pad and overlap_1d(fy0, fy1, y0, y1) > pad

@@ -284,7 +284,7 @@ def _analyse_page(
     else:
         drawings = page.get_drawings()
         shapes = marker_shapes(drawings)
-        frames = frame_boxes(drawings)
+        frames = frame_boxes(drawings, tuning.cards)
         if limits.tables:
             grids = find_grids(*drawing_segments(drawings, rect, tuning.grids), tuning.grids)
     info.has_text = bool(lines) or bool(result.tables)
@@ -307,7 +307,7 @@ def _analyse_page(
     lines = free
     add_drawn_markers(lines, shapes)
     result.lines = lines
-    result.frames = framing_text(frames, lines)
+    result.frames = framing_text(frames, lines, tuning.cards)
     return result
 
 
@@ -354,7 +354,8 @@ def _blocks_and_tables(
     all_lines = [it for it in stream if isinstance(it, Line)]
     body = body_size(all_lines)
     gap = typical_gap(all_lines, tuning.paragraphs)
-    stream = read_card_tables(stream, body, {r.info.number: r.frames for r in results})
+    frames = {r.info.number: r.frames for r in results}
+    stream = read_card_tables(stream, body, frames, tuning.cards)
     blocks: list[TextBlock] = []
     placed: list[tuple[int, TableDraft]] = []
     run: list[Line] = []

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 __all__ = [
     "DEFAULT",
     "CaptionTuning",
+    "CardTuning",
     "ExtractTuning",
     "GridTuning",
     "ParagraphTuning",
@@ -189,6 +190,36 @@ class GridTuning(_Frozen):
     min_height_pt: float = Field(8.0, ge=0, description="lower grids are double underlines")
 
 
+class CardTuning(_Frozen):
+    """Tables printed as stacked cards, one per row, each cell under a bold caption (`cards.py`)."""
+
+    caption_max_words: int = Field(
+        5, ge=1, description="a caption names its column in this many words; longer is a heading"
+    )
+    size_slack_pt: float = Field(
+        0.3, ge=0, description="captions are set at body size or smaller, give or take rounding"
+    )
+    align_pt: float = Field(
+        2.0, ge=0, description="a caption and the cell text under it start this close to one edge"
+    )
+    cell_gap_em: float = Field(
+        1.0, gt=0, description="a cell's lines, and a caption and its cell, are this close in ems"
+    )
+    card_gap_em: float = Field(
+        4.0, gt=0, description="cards are padded two or three ems apart; a wider gap ends the run"
+    )
+    min_cards: int = Field(
+        2, ge=1, description="fewer cards, each with min_captions, are a framed note, not a table"
+    )
+    min_captions: int = Field(
+        2, ge=1, description="fewer captions (columns) are one labelled value, not a table"
+    )
+    min_frame_pt: float = Field(
+        10.0, ge=0, description="a smaller rectangle cannot frame a caption and a line of text"
+    )
+    frame_pad_pt: float = Field(1.0, ge=0, description="text touching a frame's edge is inside it")
+
+
 class ExtractTuning(_Frozen):
     """All extract thresholds; the names are the first part of a `pcflow eval --set` path."""
 
@@ -198,6 +229,7 @@ class ExtractTuning(_Frozen):
     whitespace: WhitespaceTuning = WhitespaceTuning()
     reading_order: ReadingOrderTuning = ReadingOrderTuning()
     captions: CaptionTuning = CaptionTuning()
+    cards: CardTuning = CardTuning()
 
 
 DEFAULT = ExtractTuning()
