@@ -194,7 +194,7 @@ def analyse_one_page(doc: pymupdf.Document, number: int, limits: ExtractLimits) 
     page = results[number - 1]
     read = [*page.lines, *(ln for t in page.tables for ln in t.margin_lines)]
     bands = {id(t): t.row_bands for t in page.tables}
-    _drop_furniture(results)
+    _drop_furniture(results, limits.tuning)
     for t in page.tables:
         _, top, _, bottom = t.bbox
         t.row_bands = [(y0, y1) for y0, y1 in bands[id(t)] if top <= fmean((y0, y1)) <= bottom]
@@ -241,7 +241,7 @@ def assemble(
         warnings.append(
             "the PDF was damaged and has been repaired by the parser; text may be partial"
         )
-    running = _drop_furniture(results)
+    running = _drop_furniture(results, limits.tuning)
     blocks, tables = _blocks_and_tables(results, limits.tuning)
     if not blocks and not tables:
         warnings.append("no text found in the document")
@@ -291,19 +291,19 @@ def _analyse_page(
     words = [w for ln in lines for w in ln.words]
     for grid in grids if limits.tables else []:
         inner = [w for w in words if inside(w.xc, w.yc, grid.bbox)]
-        table = fill_grid(grid, inner, number, ocred)
+        table = fill_grid(grid, inner, number, ocred, tuning.cells)
         if table is not None:
             result.tables.append(table)
     free = [ln for ln in lines if not any(_line_in(ln, t) for t in result.tables)]
     if limits.tables and not ocred:
         # OCR lines carry stray rule fragments and split words, which fake column gutters
-        found, free = find_whitespace_tables(free, number, ocred, rect.height, tuning.whitespace)
+        found, free = find_whitespace_tables(free, number, ocred, rect.height, tuning)
         result.tables.extend(found)
     kept = {id(ln) for ln in free}
     absorbed = [ln for ln in lines if id(ln) not in kept]
     for t in result.tables:
-        mark_header_and_section_rows(t)
-        keep_margin_lines(t, absorbed, rect.height)
+        mark_header_and_section_rows(t, tuning.cells)
+        keep_margin_lines(t, absorbed, rect.height, tuning.furniture)
     lines = free
     add_drawn_markers(lines, shapes)
     result.lines = lines
@@ -315,17 +315,20 @@ def _line_in(line: Line, table: TableDraft) -> bool:
     return inside((line.x0 + line.x1) / 2, (line.y0 + line.y1) / 2, table.bbox, pad=1.0)
 
 
-def _drop_furniture(results: list[PageResult]) -> dict[str, str]:
+def _drop_furniture(results: list[PageResult], tuning: ExtractTuning) -> dict[str, str]:
     """Running headers and footers go, as free lines and as rows caught in a table; their
     text is returned as metadata ("header", "footer"), where classify finds the title."""
     furniture = find_furniture(
         [r.lines for r in results],
         [r.info.height for r in results],
+        tuning.furniture,
         [[ln for t in r.tables for ln in t.margin_lines] for r in results],
     )
     for r in results:
         r.lines = [ln for ln in r.lines if id(ln) not in furniture.lines]
-        r.tables = [t for t in r.tables if drop_furniture_rows(t, furniture, r.info.height)]
+        r.tables = [
+            t for t in r.tables if drop_furniture_rows(t, furniture, r.info.height, tuning.cells)
+        ]
     bands = {"top": "header", "bottom": "footer"}
     return {bands[zone]: text for zone, text in furniture.running.items()}
 
@@ -377,7 +380,7 @@ def _blocks_and_tables(
             last_table is not None
             and not run
             and item.page == last_table.pages[-1] + 1
-            and same_columns(last_table, item)
+            and same_columns(last_table, item, tuning.cells)
         ):
             append_continuation(last_table, item)
             continue

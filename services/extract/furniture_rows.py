@@ -15,15 +15,18 @@ from __future__ import annotations
 from .furniture import Furniture, margin_limits
 from .layout import Line, inside
 from .tables import TableDraft, drop_empty_columns, mark_header_and_section_rows
+from .tuning import CellTuning, FurnitureTuning
 
 # Text touching a table's border still belongs to it.
 _BORDER_PAD_PT = 1.0
 
 
-def keep_margin_lines(table: TableDraft, absorbed: list[Line], height: float) -> None:
+def keep_margin_lines(
+    table: TableDraft, absorbed: list[Line], height: float, tuning: FurnitureTuning
+) -> None:
     """Remember the lines of `absorbed` (read into the page's tables) that lie in rows of
     `table` reaching into the top or bottom margin band."""
-    top, bottom = margin_limits(height)
+    top, bottom = margin_limits(height, tuning)
     bands = [(y0, y1) for y0, y1 in table.row_bands if y0 < top or y1 > bottom]
     if not bands:
         return
@@ -35,10 +38,12 @@ def keep_margin_lines(table: TableDraft, absorbed: list[Line], height: float) ->
     ]
 
 
-def drop_furniture_rows(table: TableDraft, furniture: Furniture, height: float) -> bool:
+def drop_furniture_rows(
+    table: TableDraft, furniture: Furniture, height: float, cells: CellTuning
+) -> bool:
     """Drop the leading and trailing rows that hold only running headers or footers.
 
-    Returns whether the table has any rows left.
+    Returns whether the table has any rows left; the header of what is left is told anew.
     """
     lines, bands = table.margin_lines, table.row_bands
     table.margin_lines, table.row_bands = [], []
@@ -53,7 +58,7 @@ def drop_furniture_rows(table: TableDraft, furniture: Furniture, height: float) 
     if first == last:
         return False
     if first > 0 or last < len(bands):
-        _keep_rows(table, bands, first, last)
+        _keep_rows(table, bands, first, last, cells)
     return True
 
 
@@ -72,7 +77,9 @@ def _running_row(
     )
 
 
-def _keep_rows(table: TableDraft, bands: list[tuple[float, float]], first: int, last: int) -> None:
+def _keep_rows(
+    table: TableDraft, bands: list[tuple[float, float]], first: int, last: int, cells: CellTuning
+) -> None:
     """Keep rows first..last-1: the box shrinks to them and columns left empty go."""
     rows, keep = drop_empty_columns(table.rows[first:last])
     table.rows = rows
@@ -80,7 +87,7 @@ def _keep_rows(table: TableDraft, bands: list[tuple[float, float]], first: int, 
     table.col_edges = [table.col_edges[i] for i in keep] + [table.col_edges[-1]]
     x0, _, x1, _ = table.bbox
     table.bbox = (x0, bands[first][0], x1, bands[last - 1][1])
-    mark_header_and_section_rows(table)
+    mark_header_and_section_rows(table, cells)
 
 
 def _yc(line: Line) -> float:

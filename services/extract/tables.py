@@ -16,6 +16,7 @@ from shared.years import is_year
 from .grid import Grid
 from .layout import Line, Word
 from .text import clean_text, join_text
+from .tuning import DEFAULT, CellTuning
 
 _AMOUNT = re.compile(
     r"^\(?[-−–]?\s?(?:€\s?)?\d{1,3}(?:\.\d{3})*(?:,\d+)?\)?%?$|^\(?[-−–]?\d+(?:,\d+)?\)?%?$"
@@ -57,14 +58,15 @@ def scan_anchor(word: Word) -> float:
     return word.x1 - 0.5 if is_amount(word.text) else word.xc
 
 
-def cell_text(words: list[Word]) -> str:
+def cell_text(words: list[Word], tuning: CellTuning) -> str:
     """Words of one cell in reading order, wrapped lines joined."""
     if not words:
         return ""
     words = sorted(words, key=lambda w: (w.yc, w.x0))
     lines: list[list[Word]] = []
     for w in words:
-        if lines and abs(lines[-1][-1].yc - w.yc) <= 0.45 * max(w.y1 - w.y0, 1.0):
+        reach = tuning.same_line_offset * max(w.y1 - w.y0, 1.0)
+        if lines and abs(lines[-1][-1].yc - w.yc) <= reach:
             lines[-1].append(w)
         else:
             lines.append([w])
@@ -74,8 +76,13 @@ def cell_text(words: list[Word]) -> str:
     return clean_text(text)
 
 
-def fill_grid(grid: Grid, words: list[Word], page: int, ocr: bool) -> TableDraft | None:
-    """Read a ruled grid: text of every cell, a spanning cell's text in its first column."""
+def fill_grid(
+    grid: Grid, words: list[Word], page: int, ocr: bool, tuning: CellTuning = DEFAULT.cells
+) -> TableDraft | None:
+    """Read a ruled grid: text of every cell, a spanning cell's text in its first column.
+
+    The default tuning serves the OCR path, which reads its grids with the defaults.
+    """
     ncols = len(grid.xs) - 1
     cells = grid.cells()
     buckets: list[list[list[Word]]] = [[[] for _ in row] for row in cells]
@@ -97,14 +104,15 @@ def fill_grid(grid: Grid, words: list[Word], page: int, ocr: bool) -> TableDraft
         for (col, span, _), ws in zip(row, bucket, strict=True):
             parts = _split_at_faded_rules(grid, col, span, ws) if ocr else [(col, ws)]
             for part_col, part in parts:
-                out[part_col] = cell_text(part)
+                out[part_col] = cell_text(part, tuning)
         if any(out):
             rows.append(out)
             texts = [w for ws in bucket for w in ws]
             bold.append(bool(texts) and all(w.bold for w in texts))
             bands.append((grid.ys[r], grid.ys[r + 1]))
     rows, keep = drop_empty_columns(rows)
-    if len(rows) < 1 or len(keep) < 2 or sum(1 for r in rows for c in r if c) < 2:
+    filled = sum(1 for r in rows for c in r if c)
+    if len(rows) < 1 or len(keep) < tuning.min_columns or filled < tuning.min_filled_cells:
         return None
     edges = [grid.xs[i] for i in keep] + [grid.xs[-1]]
     return TableDraft(
@@ -156,10 +164,10 @@ def _titles(row: list[str]) -> bool:
     return not any(_VALUE_START.match(c) and not is_year(c) for c in row)
 
 
-def mark_header_and_section_rows(table: TableDraft) -> None:
+def mark_header_and_section_rows(table: TableDraft, tuning: CellTuning) -> None:
     """Set header rows (column titles, possibly several levels) and section rows (group names)."""
     rows = table.rows
-    numeric_table = sum(1 for r in rows if _numeric_cells(r) >= 1) >= 2
+    numeric_table = sum(1 for r in rows if _numeric_cells(r) >= 1) >= tuning.min_numeric_rows
     header = 0
     if numeric_table:
         for r in rows:
@@ -177,7 +185,7 @@ def mark_header_and_section_rows(table: TableDraft) -> None:
     elif (
         len(rows) > 1
         and _titles(rows[0])
-        and (table.bold_rows[0] or all(len(c) < 40 for c in rows[0]))
+        and (table.bold_rows[0] or all(len(c) < tuning.title_max_chars for c in rows[0]))
     ):
         header = 1 if all(c for c in rows[0]) or table.bold_rows[0] else 0
     table.header_rows = header
@@ -189,7 +197,7 @@ def mark_header_and_section_rows(table: TableDraft) -> None:
         table.section_rows = []
 
 
-def same_columns(a: TableDraft, b: TableDraft, tol: float = 6.0) -> bool:
+def same_columns(a: TableDraft, b: TableDraft, tuning: CellTuning) -> bool:
     """Whether `b` has the columns of `a`, as a part of it on the next page would.
 
     Stacked cards have no column edges to compare; a run of them over a page break is already
@@ -201,7 +209,7 @@ def same_columns(a: TableDraft, b: TableDraft, tol: float = 6.0) -> bool:
     pairs = list(zip(a.col_edges, b.col_edges, strict=True))
     if not (a.ruled and b.ruled):
         pairs = pairs[:-1]
-    return all(abs(x - y) <= tol for x, y in pairs)
+    return all(abs(x - y) <= tuning.column_slack_pt for x, y in pairs)
 
 
 def _continues_row(row: list[str]) -> bool:

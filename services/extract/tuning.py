@@ -15,7 +15,9 @@ __all__ = [
     "DEFAULT",
     "CaptionTuning",
     "CardTuning",
+    "CellTuning",
     "ExtractTuning",
+    "FurnitureTuning",
     "GridTuning",
     "ParagraphTuning",
     "ReadingOrderTuning",
@@ -220,6 +222,52 @@ class CardTuning(_Frozen):
     frame_pad_pt: float = Field(1.0, ge=0, description="text touching a frame's edge is inside it")
 
 
+class CellTuning(_Frozen):
+    """The cells of a table read, its header told, its parts joined (`tables.py`)."""
+
+    same_line_offset: float = Field(
+        0.45, gt=0, description="words whose middles are this share of a height apart: one line"
+    )
+    min_columns: int = Field(
+        2, ge=1, description="a grid with fewer filled columns is a box around text, not a table"
+    )
+    min_filled_cells: int = Field(
+        2, ge=1, description="a grid with fewer filled cells is a box or a frame, not a table"
+    )
+    min_numeric_rows: int = Field(
+        2, ge=1, description="a table with this many rows holding a number is a table of figures"
+    )
+    title_max_chars: int = Field(
+        40, ge=1, description="a first row of text in plain type with a longer cell is no header"
+    )
+    column_slack_pt: float = Field(
+        6.0, ge=0, description="a part on the next page whose columns start this close goes on"
+    )
+
+
+class FurnitureTuning(_Frozen):
+    """Running headers, footers and page numbers (`furniture.py`, `furniture_rows.py`)."""
+
+    margin_share: float = Field(
+        0.11, gt=0, lt=0.5, description="the top and bottom share of a page holding running text"
+    )
+    min_pages: int = Field(
+        2, ge=1, description="a margin text recurs on at least this many pages to be running text"
+    )
+    page_share: float = Field(
+        0.25, ge=0, le=1, description="... and on this share of the pages that have text"
+    )
+    fuzzy_min_chars: int = Field(
+        8, ge=0, description='shorter texts ("p. #") are too alike to tell OCR noise from another'
+    )
+    fuzzy_ratio: float = Field(
+        0.85, gt=0, le=1, description="OCR misreads a character or two; another text differs more"
+    )
+    flow_gap_em: float = Field(
+        0.8, ge=0, description="a margin line this close to body text in its column is body text"
+    )
+
+
 class ExtractTuning(_Frozen):
     """All extract thresholds; the names are the first part of a `pcflow eval --set` path."""
 
@@ -230,6 +278,8 @@ class ExtractTuning(_Frozen):
     reading_order: ReadingOrderTuning = ReadingOrderTuning()
     captions: CaptionTuning = CaptionTuning()
     cards: CardTuning = CardTuning()
+    cells: CellTuning = CellTuning()
+    furniture: FurnitureTuning = FurnitureTuning()
 
 
 DEFAULT = ExtractTuning()

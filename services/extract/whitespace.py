@@ -21,7 +21,7 @@ from shared.years import is_year
 from .furniture import margin_limits
 from .layout import Line, Word, overlap_1d, union
 from .tables import TableDraft, cell_text, drop_empty_columns, is_amount
-from .tuning import WhitespaceTuning
+from .tuning import CellTuning, ExtractTuning, WhitespaceTuning
 
 # A row of this many pieces spans columns; a table has this many rows at least.
 _CELLS = 2
@@ -282,34 +282,37 @@ def _same_run(prev: Row, row: Row, line_h: float, tuning: WhitespaceTuning) -> b
 
 
 def find_whitespace_tables(
-    lines: list[Line], page: int, ocr: bool, height: float, tuning: WhitespaceTuning
+    lines: list[Line], page: int, ocr: bool, height: float, tuning: ExtractTuning
 ) -> tuple[list[TableDraft], list[Line]]:
     """Tables among `lines` and the lines that are not part of one.
 
-    Lines in the outer margins (running headers and footers) never join a table.
+    Lines in the outer margins (running headers and footers) never join a table. The
+    thresholds are `tuning.whitespace`; the cells are read as in any table (`tuning.cells`).
     """
-    edge = tuning.margin_share
+    ws = tuning.whitespace
+    margin = margin_limits(height, tuning.furniture)
+    edge = ws.margin_share
     body = [ln for ln in lines if ln.y0 < (1 - edge) * height and ln.y1 > edge * height]
-    rows = _rows(body, tuning)
+    rows = _rows(body, ws)
     if len(rows) < _ROWS:
         return [], lines
     line_h = median(r.y1 - r.y0 for r in rows)
-    leading = _leading(rows, line_h, tuning.wrap_gap_lines)
+    leading = _leading(rows, line_h, ws.wrap_gap_lines)
     tables: list[TableDraft] = []
     used: set[int] = set()
     i = 0
     while i < len(rows):
-        heads = i + 1 < len(rows) and _heads(rows[i], rows[i + 1], line_h, tuning)
+        heads = i + 1 < len(rows) and _heads(rows[i], rows[i + 1], line_h, ws)
         if len(rows[i].pieces) < _CELLS and not heads:
             i += 1
             continue
         j = i + 1
-        while j < len(rows) and _same_run(rows[j - 1], rows[j], line_h, tuning):
+        while j < len(rows) and _same_run(rows[j - 1], rows[j], line_h, ws):
             j += 1
         span = rows[i:j]
         last_multi = max(k for k, r in enumerate(span) if len(r.pieces) >= _CELLS)
         table, taken = _try_table(
-            (span, last_multi), (page, ocr, height), (line_h, leading), tuning
+            (span, last_multi), (page, ocr, margin), (line_h, leading), ws, tuning.cells
         )
         if table is None:
             i += 1
@@ -322,14 +325,15 @@ def find_whitespace_tables(
     return tables, rest
 
 
-def _shaping_rows(core: list[Row], height: float) -> list[Row]:
+def _shaping_rows(core: list[Row], margin: tuple[float, float]) -> list[Row]:
     """The rows whose pieces shape the columns.
 
     A first row in the top margin band, or a last one in the bottom band, may be a running
     header or footer, known only once the whole document is read (furniture_rows.py); its
-    pieces would close the gutters they cover.
+    pieces would close the gutters they cover. `margin` is where the top band ends and the
+    bottom band begins.
     """
-    top, bottom = margin_limits(height)
+    top, bottom = margin
     rows = core
     if rows and rows[0].y1 <= top:
         rows = rows[1:]
@@ -340,21 +344,22 @@ def _shaping_rows(core: list[Row], height: float) -> list[Row]:
 
 def _try_table(
     rows_in: tuple[list[Row], int],
-    where: tuple[int, bool, float],
+    where: tuple[int, bool, tuple[float, float]],
     spacing: tuple[float, float],
     tuning: WhitespaceTuning,
+    cells: CellTuning,
 ) -> tuple[TableDraft | None, int]:
     """The table starting at the first row of a span, and how many rows of the span it takes.
 
     `rows_in` is the span and the index of its last row of several pieces; `where` the page
-    number, whether it was OCRed, and its height; `spacing` the page's line height and the gap
-    between the lines of a paragraph.
+    number, whether it was OCRed, and where its margin bands end (`_shaping_rows`); `spacing`
+    the page's line height and the gap between the lines of a paragraph.
     """
     span, last_multi = rows_in
-    page, ocr, height = where
+    page, ocr, margin = where
     line_h, _ = spacing
     core = span[: last_multi + 1]
-    gutters = _gutters(_shaping_rows(core, height), tuning)
+    gutters = _gutters(_shaping_rows(core, margin), tuning)
     if not gutters:
         return None, 0
     taken = 0
@@ -376,7 +381,7 @@ def _try_table(
     if _is_prose(chosen, cols, tuning):
         return None, 0
     logical = _build(chosen, cols, spacing, tuning)
-    rows = [[cell_text(c) for c in lg.cells] for lg in logical]
+    rows = [[cell_text(c, cells) for c in lg.cells] for lg in logical]
     rows, keep = drop_empty_columns(rows)
     if len(rows) < _ROWS or len(keep) < _CELLS:
         return None, 0

@@ -8,6 +8,7 @@ from services.extract.core import extract
 from services.extract.grid import Grid
 from services.extract.scan_image import framed
 from services.extract.tables import TableDraft, mark_header_and_section_rows
+from services.extract.tuning import DEFAULT
 
 _FIELDS = [
     ("Taakveld", "6.3 Inkomensregelingen"),
@@ -49,12 +50,12 @@ def test_keys_beside_their_values_are_a_table_of_rows() -> None:
 def test_a_first_row_holding_a_value_is_no_header() -> None:
     rows = [list(field) for field in _FIELDS]
     table = TableDraft(1, (0, 0, 1, 1), rows, [False] * 3, [], ruled=False)
-    mark_header_and_section_rows(table)
+    mark_header_and_section_rows(table, DEFAULT.cells)
     assert table.header_rows == 0
     titled = TableDraft(
         1, (0, 0, 1, 1), [["Maatregel", "Toelichting"], *rows], [False] * 4, [], False
     )
-    mark_header_and_section_rows(titled)
+    mark_header_and_section_rows(titled, DEFAULT.cells)
     assert titled.header_rows == 1
 
 

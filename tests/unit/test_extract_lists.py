@@ -9,6 +9,7 @@ import pymupdf
 from services.extract.core import extract
 from services.extract.furniture import find_furniture
 from services.extract.layout import Line, Span
+from services.extract.tuning import DEFAULT
 from tests.unit.pdf_fixtures import build_pdf
 
 _SIZE = 9.0
@@ -131,7 +132,7 @@ def test_a_caption_that_runs_into_text_at_the_page_top_is_kept() -> None:
             rest = "de wijkteams" if number == 2 else "het preventieakkoord"
             lines.append(_line(f"Het vervolg over {rest} van de vorige pagina.", 69.6))
         pages.append(lines)
-    dropped = find_furniture(pages, [842.0] * len(pages))
+    dropped = find_furniture(pages, [842.0] * len(pages), DEFAULT.furniture)
     texts = {line.text for lines in pages for line in lines if id(line) in dropped.lines}
     assert texts == {"Pagina 1", "Pagina 2", "Pagina 3", "Pagina 4", "Kadernota 2025"}
 
