@@ -11,23 +11,25 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from .tuning import DEFAULT, BulletTuning
+
 Mask = npt.NDArray[np.bool_]
 
-_REACH_EM = 2.2
-_CLEAR_EM = 0.15
-_MAX_EM = 0.6
-_FILL = 0.5
 
-
-def bullet_before(ink: Mask, c0: int, r0: int, r1: int) -> bool:
+def bullet_before(
+    ink: Mask, c0: int, r0: int, r1: int, tuning: BulletTuning = DEFAULT.bullets
+) -> bool:
     """Whether a bullet stands left of a line whose text box starts at pixel column `c0`
-    and spans pixel rows `r0`..`r1`."""
+    and spans pixel rows `r0`..`r1`.
+
+    The default tuning serves the OCR path, which looks for bullets with the defaults.
+    """
     em = r1 - r0
-    if em < 4:
+    if em < tuning.min_line_px:
         return False
-    left = max(int(c0 - _REACH_EM * em), 0)
-    right = int(c0 - _CLEAR_EM * em)
-    if right - left < 2 or r0 < 0 or r1 > ink.shape[0]:
+    left = max(int(c0 - tuning.reach_em * em), 0)
+    right = int(c0 - tuning.clear_em * em)
+    if right - left < tuning.min_window_px or r0 < 0 or r1 > ink.shape[0]:
         return False
     window = ink[r0:r1, left:right]
     rows = np.flatnonzero(window.any(axis=1))
@@ -36,9 +38,9 @@ def bullet_before(ink: Mask, c0: int, r0: int, r1: int) -> bool:
         return False
     height = int(rows[-1] - rows[0] + 1)
     width = int(cols[-1] - cols[0] + 1)
-    if height > _MAX_EM * em or width > _MAX_EM * em or min(height, width) < 0.15 * em:
+    if max(height, width) > tuning.max_em * em or min(height, width) < tuning.min_em * em:
         return False
-    if int(window.sum()) < _FILL * height * width:
+    if int(window.sum()) < tuning.fill_share * height * width:
         return False
     middle = float(rows[0] + rows[-1]) / 2
-    return 0.3 * em <= middle <= 0.8 * em
+    return tuning.centre_top * em <= middle <= tuning.centre_bottom * em

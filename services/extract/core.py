@@ -283,7 +283,7 @@ def _analyse_page(
         ocred = info.ocr = True
     else:
         drawings = page.get_drawings()
-        shapes = marker_shapes(drawings)
+        shapes = marker_shapes(drawings, tuning.markers)
         frames = frame_boxes(drawings, tuning.cards)
         if limits.tables:
             grids = find_grids(*drawing_segments(drawings, rect, tuning.grids), tuning.grids)
@@ -305,7 +305,7 @@ def _analyse_page(
         mark_header_and_section_rows(t, tuning.cells)
         keep_margin_lines(t, absorbed, rect.height, tuning.furniture)
     lines = free
-    add_drawn_markers(lines, shapes)
+    add_drawn_markers(lines, shapes, tuning.markers)
     result.lines = lines
     result.frames = framing_text(frames, lines, tuning.cards)
     return result

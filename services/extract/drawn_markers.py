@@ -16,24 +16,9 @@ from shared.documents import BBox
 
 from .layout import Line, Span, Word
 from .text import split_marker
+from .tuning import MarkerTuning
 
 BULLET = "•"
-
-# A CSS marker is about an x-height (some 0.3-0.5 em) across; a dot of a few tenths of a
-# point is an artefact, and anything much taller than an x-height is an icon or a box.
-_MIN_EM = 0.15
-_MAX_EM = 0.7
-# Markers are roughly round or square; a flat or tall shape is a rule or a bar.
-_MAX_ASPECT = 1.6
-# No marker is larger than this in points whatever the text size: it prunes the page's
-# drawings before any line is looked at.
-_MAX_PT = 12.0
-# How far left of the text the marker may sit, and the clear space it keeps from the text.
-_REACH_EM = 2.5
-_CLEAR_EM = 0.15
-# The marker's centre lies within this band of the line's height, measured from the top: at
-# the middle of the lowercase letters, not at the baseline or the cap height.
-_CENTRE_BAND = (0.3, 0.85)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +40,7 @@ class Shape:
         return (self.bbox[1] + self.bbox[3]) / 2
 
 
-def marker_shapes(drawings: list[dict[str, Any]]) -> list[Shape]:
+def marker_shapes(drawings: list[dict[str, Any]], tuning: MarkerTuning) -> list[Shape]:
     """The filled, compact, small shapes among a page's drawings (`page.get_drawings()`)."""
     shapes: list[Shape] = []
     for path in drawings:
@@ -65,27 +50,28 @@ def marker_shapes(drawings: list[dict[str, Any]]) -> list[Shape]:
         if rect is None:
             continue
         width, height = float(rect.width), float(rect.height)
-        if not 0 < width <= _MAX_PT or not 0 < height <= _MAX_PT:
+        if not 0 < width <= tuning.max_pt or not 0 < height <= tuning.max_pt:
             continue
-        if max(width, height) > _MAX_ASPECT * min(width, height):
+        if max(width, height) > tuning.max_aspect * min(width, height):
             continue
         shapes.append(Shape((float(rect.x0), float(rect.y0), float(rect.x1), float(rect.y1))))
     return shapes
 
 
-def _fits(shape: Shape, line: Line) -> bool:
+def _fits(shape: Shape, line: Line, tuning: MarkerTuning) -> bool:
     """Whether `shape` is the marker of `line`, judged by size and place against its type."""
     em = max(line.size, 1.0)
-    if not _MIN_EM * em <= max(shape.width, shape.height) <= _MAX_EM * em:
+    if not tuning.min_em * em <= max(shape.width, shape.height) <= tuning.max_em * em:
         return False
-    if shape.bbox[2] > line.x0 - _CLEAR_EM * em or shape.bbox[0] < line.x0 - _REACH_EM * em:
+    x0, _, x1, _ = shape.bbox
+    if x1 > line.x0 - tuning.clear_em * em or x0 < line.x0 - tuning.reach_em * em:
         return False
-    top, bottom = _CENTRE_BAND
-    first_row = min(line.height, 1.5 * em)
-    return line.y0 + top * first_row <= shape.yc <= line.y0 + bottom * first_row
+    first_row = min(line.height, tuning.first_row_em * em)
+    top, bottom = tuning.centre_top * first_row, tuning.centre_bottom * first_row
+    return line.y0 + top <= shape.yc <= line.y0 + bottom
 
 
-def add_drawn_markers(lines: list[Line], shapes: list[Shape]) -> None:
+def add_drawn_markers(lines: list[Line], shapes: list[Shape], tuning: MarkerTuning) -> None:
     """Give each line that has a drawn marker before it a bullet of its own.
 
     A shape marks at most one line, the nearest one to its right; a line that already starts
@@ -100,7 +86,7 @@ def add_drawn_markers(lines: list[Line], shapes: list[Shape]) -> None:
         candidates = [
             (line.x0 - s.bbox[2], i)
             for i, s in enumerate(shapes)
-            if i not in taken and _fits(s, line)
+            if i not in taken and _fits(s, line, tuning)
         ]
         if not candidates:
             continue

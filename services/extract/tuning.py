@@ -13,12 +13,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "DEFAULT",
+    "BulletTuning",
     "CaptionTuning",
     "CardTuning",
     "CellTuning",
     "ExtractTuning",
     "FurnitureTuning",
     "GridTuning",
+    "MarkerTuning",
     "ParagraphTuning",
     "ReadingOrderTuning",
     "TextTuning",
@@ -268,6 +270,76 @@ class FurnitureTuning(_Frozen):
     )
 
 
+class BulletTuning(_Frozen):
+    """Round bullets OCR leaves out, found as ink left of a scanned line (`bullets.py`).
+
+    Sizes are in ems of the line's height in pixels.
+    """
+
+    min_line_px: int = Field(
+        4, ge=1, description="a line fewer pixels high is too small to show a bullet"
+    )
+    reach_em: float = Field(
+        2.2, gt=0, description="a bullet stands at most this far left of where the text starts"
+    )
+    clear_em: float = Field(
+        0.15, ge=0, description="... and keeps at least this much white space from the text"
+    )
+    min_window_px: int = Field(
+        2, ge=1, description="a narrower strip left of the text has no room for a bullet"
+    )
+    min_em: float = Field(
+        0.15, ge=0, description="ink lower or narrower than this is a speck, not a bullet"
+    )
+    max_em: float = Field(
+        0.6, gt=0, description="ink higher or wider than this is a letter or a box, not a bullet"
+    )
+    fill_share: float = Field(
+        0.5, ge=0, le=1, description="a bullet is filled: ink covers this share of its box"
+    )
+    centre_top: float = Field(
+        0.3, ge=0, le=1, description="a bullet's middle lies this far down the line or further"
+    )
+    centre_bottom: float = Field(
+        0.8, ge=0, le=1, description="... and no further down than this: not at the baseline"
+    )
+
+
+class MarkerTuning(_Frozen):
+    """List markers drawn as small filled shapes instead of typed (`drawn_markers.py`).
+
+    Sizes in ems are of the line's type size.
+    """
+
+    min_em: float = Field(
+        0.15, ge=0, description="a smaller dot is an artefact; a marker is about an x-height"
+    )
+    max_em: float = Field(
+        0.7, gt=0, description="a shape much taller than an x-height is an icon or a box"
+    )
+    max_aspect: float = Field(
+        1.6, ge=1, description="markers are round or square; a flatter or taller shape is a bar"
+    )
+    max_pt: float = Field(
+        12.0, gt=0, description="no marker is larger, whatever the type size: prunes the drawings"
+    )
+    reach_em: float = Field(
+        2.5, gt=0, description="a marker stands at most this far left of where the text starts"
+    )
+    clear_em: float = Field(
+        0.15, ge=0, description="... and keeps at least this much white space from the text"
+    )
+    first_row_em: float = Field(
+        1.5, gt=0, description="the first row of an item is at most this high, however tall"
+    )
+    centre_top: float = Field(
+        0.3, ge=0, le=1, description="a marker's centre lies this far down the first row or further"
+    )
+    centre_bottom: float = Field(
+        0.85, ge=0, le=1, description="... and no further down: mid x-height, not the baseline"
+    )
+
+
 class ExtractTuning(_Frozen):
     """All extract thresholds; the names are the first part of a `pcflow eval --set` path."""
 
@@ -280,6 +352,8 @@ class ExtractTuning(_Frozen):
     cards: CardTuning = CardTuning()
     cells: CellTuning = CellTuning()
     furniture: FurnitureTuning = FurnitureTuning()
+    bullets: BulletTuning = BulletTuning()
+    markers: MarkerTuning = MarkerTuning()
 
 
 DEFAULT = ExtractTuning()
