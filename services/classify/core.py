@@ -39,9 +39,6 @@ __all__ = ["Reading", "classify", "read_document"]
 
 # A table-of-contents entry: title, dot leader, page number. Not a paragraph of the report.
 _TOC_ENTRY = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\s*$")
-TOC_ENTRY_CHARS = 300
-CAPTION_REACH = 2
-CAPTION_CHARS = 200
 
 
 @dataclass
@@ -58,7 +55,7 @@ class Reading:
 
 def read_document(doc: ExtractedDocument, tuning: ClassifyTuning = DEFAULT) -> Reading:
     """Walk blocks and tables in reading order, tracking the headings each unit stands under."""
-    info = document_info(doc)
+    info = document_info(doc, tuning.info)
     headings = find_headings(doc.blocks, tuning.sections)
     by_seq = {h.seq: h for h in headings}
     reading = Reading(info=info, headings=headings)
@@ -70,7 +67,9 @@ def read_document(doc: ExtractedDocument, tuning: ClassifyTuning = DEFAULT) -> R
     for item in items:
         if isinstance(item, TextBlock):
             text = " ".join(item.text.split())
-            if not text or (len(text) <= TOC_ENTRY_CHARS and _TOC_ENTRY.search(text)):
+            if not text or (
+                len(text) <= tuning.reading.toc_entry_max_chars and _TOC_ENTRY.search(text)
+            ):
                 continue
             heading = by_seq.get(item.seq)
             if heading is not None:
@@ -90,7 +89,7 @@ def read_document(doc: ExtractedDocument, tuning: ClassifyTuning = DEFAULT) -> R
                     intro=intro if kind == "list_item" else None,
                 )
             )
-            recent = [*recent, text][-CAPTION_REACH:]
+            recent = [*recent, text][-tuning.reading.caption_blocks :]
             continue
         last_unit = _classify_table(item, reading, scopes, (recent, last_unit), tuning)
         recent = []
@@ -110,7 +109,7 @@ def _classify_table(
     `before` holds the texts since the previous table and the unit that table had.
     """
     recent, last_unit = before
-    context_text = " ".join(t for t in recent if len(t) <= CAPTION_CHARS)
+    context_text = " ".join(t for t in recent if len(t) <= tuning.reading.caption_max_chars)
     printed = table
     table = clean_ocr_table(table) if table.ocr else table
     table_reading = read_table(table, context_text, tuning.tables)
@@ -186,7 +185,7 @@ def classify(
         page_count=doc.page_count,
         ocr_pages=[p.number for p in doc.pages if p.ocr],
         sections=build_tree(reading.headings, doc.page_count),
-        paragraphs=label_all(reading.candidates, model or load_model()),
+        paragraphs=label_all(reading.candidates, model or load_model(), tuning.evidence),
         financial_lines=reading.lines,
         tables=reading.tables,
         warnings=list(doc.warnings),

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from services.classify.cues import normalise
+from services.classify.tuning import DEFAULT, InfoTuning
 from shared.documents import DocumentInfo, ExtractedDocument, InfoEvidence, InfoSource
 from shared.years import YEAR, YEAR_IN_TEXT
 
@@ -51,10 +52,9 @@ _NOT_A_NAME = re.compile(
 _LEADING_MUNICIPALITY = re.compile(r"^gemeente\s+\S+\s*[-–·|:]?\s*", re.I)
 # Running text joins its parts ("Jaarverslag 2019 – gemeente Hengelo"); each part is one fact.
 _PART_SEPARATOR = re.compile(r"\s+[·|–—-]\s+")
-# The cover is read from the first blocks of the first pages, each cut short: a title is short.
-COVER_BLOCKS = 40
-COVER_CHARS = 400
-MAX_TITLE_CHARS = 120
+# The cover's pages are found among this many times its blocks: pages of a few blocks each
+# are all seen without going through the blocks of a long document.
+_COVER_SCAN = 4
 _YEAR_AFTER = re.compile(rf"\W{{0,3}}({YEAR})\b")
 _METADATA: list[tuple[str, InfoSource]] = [
     ("title", "pdf metadata"),
@@ -85,11 +85,12 @@ def _cased(name: str) -> str:
     return name
 
 
-def _cover(doc: ExtractedDocument) -> list[_Text]:
-    first_pages = sorted({b.page for b in doc.blocks[: COVER_BLOCKS * 4]})[:2]
-    blocks = [b for b in doc.blocks if b.page in first_pages][:COVER_BLOCKS]
+def _cover(doc: ExtractedDocument, tuning: InfoTuning) -> list[_Text]:
+    scanned = doc.blocks[: tuning.cover_blocks * _COVER_SCAN]
+    first_pages = sorted({b.page for b in scanned})[: tuning.cover_pages]
+    blocks = [b for b in doc.blocks if b.page in first_pages][: tuning.cover_blocks]
     return [
-        _Text(" ".join(b.text[:COVER_CHARS].split()), "cover", b.page, b.size, b.ocr)
+        _Text(" ".join(b.text[: tuning.cover_chars].split()), "cover", b.page, b.size, b.ocr)
         for b in blocks
     ]
 
@@ -103,10 +104,10 @@ def _metadata(doc: ExtractedDocument) -> list[_Text]:
     return texts
 
 
-def _title(cover: list[_Text], elsewhere: list[_Text]) -> _Text | None:
+def _title(cover: list[_Text], elsewhere: list[_Text], max_chars: int) -> _Text | None:
     """The largest short text on the cover that names a document type; on a scanned cover the
     PDF title or running text naming one, when there is such a text."""
-    named = [t for t in cover if _TYPE_WORD.search(t.text) and len(t.text) <= MAX_TITLE_CHARS]
+    named = [t for t in cover if _TYPE_WORD.search(t.text) and len(t.text) <= max_chars]
     found = max(named, key=lambda t: t.size) if named else None
     if found is None or found.ocr:
         typed = [t for t in elsewhere if _TYPE_WORD.search(t.text)]
@@ -169,10 +170,10 @@ def _municipality(texts: list[_Text]) -> tuple[str, _Text] | None:
     return name, first[name]
 
 
-def document_info(doc: ExtractedDocument) -> DocumentInfo:
-    cover = _cover(doc)
+def document_info(doc: ExtractedDocument, tuning: InfoTuning = DEFAULT.info) -> DocumentInfo:
+    cover = _cover(doc, tuning)
     elsewhere = _metadata(doc)
-    title = _title(cover, elsewhere)
+    title = _title(cover, elsewhere, tuning.title_max_chars)
     info = DocumentInfo()
     if title is not None:
         info.title = title.text
@@ -186,7 +187,7 @@ def document_info(doc: ExtractedDocument) -> DocumentInfo:
     if year is not None:
         info.year = year[0]
         info.evidence["year"] = year[1].evidence()
-    municipality = _municipality(cover[:30] + elsewhere)
+    municipality = _municipality(cover[: tuning.municipality_texts] + elsewhere)
     if municipality is not None:
         info.municipality = municipality[0]
         info.evidence["municipality"] = municipality[1].evidence()

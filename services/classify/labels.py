@@ -16,6 +16,7 @@ from services.classify.cues import Context, column_context, inline_context
 from services.classify.features import Features, unit_features
 from services.classify.model import LabelModel
 from services.classify.scopes import HeadingScopes, Position
+from services.classify.tuning import DEFAULT, EvidenceTuning
 from shared.documents import Label, Paragraph, Table
 
 __all__ = [
@@ -29,11 +30,6 @@ __all__ = [
 
 ParagraphKind = Literal["paragraph", "list_item", "table_cell"]
 LABELS: tuple[Label, ...] = ("activiteit", "resultaat", "toelichting", "overig")
-EVIDENCE_FEATURES = 3
-# Evidence is picked from this many strongest features, skipping those that say nothing alone.
-EVIDENCE_CANDIDATES = 12
-# Short words ("de", "in", "van") carry weight only in bulk; they are never named as evidence.
-EVIDENCE_MIN_WORD = 3
 # A text table is read column by column only when its headers name different kinds of text.
 MIN_COLUMN_CONTEXTS = 2
 
@@ -70,7 +66,7 @@ def unit_feature_rows(candidates: list[Candidate]) -> list[Features]:
     ]
 
 
-def _describe(name: str, candidate: Candidate) -> str | None:
+def _describe(name: str, candidate: Candidate, min_word_chars: int) -> str | None:
     """A feature as an analyst reads it; None for one that says nothing on its own."""
     position = candidate.position
     source, _, value = name.partition(":")
@@ -104,24 +100,29 @@ def _describe(name: str, candidate: Candidate) -> str | None:
         "amount": "an amount",
         "percent": "a percentage",
     }
-    if source in ("w", "first") and len(value) > EVIDENCE_MIN_WORD:
+    if source in ("w", "first") and len(value) > min_word_chars:
         return f"word '{value}'"
-    if source == "ww" and all(len(w) > EVIDENCE_MIN_WORD for w in value.split("_")):
+    if source == "ww" and all(len(w) > min_word_chars for w in value.split("_")):
         return f"words '{value.replace('_', ' ')}'"
     return described.get(source)
 
 
-def _evidence(model: LabelModel, feats: Features, candidate: Candidate, label: str) -> str:
+def _evidence(
+    model: LabelModel, feats: Features, candidate: Candidate, label: str, tuning: EvidenceTuning
+) -> str:
     described: list[str] = []
-    for name in model.units.strongest(feats, label, EVIDENCE_CANDIDATES):
-        text = _describe(name, candidate)
+    for name in model.units.strongest(feats, label, tuning.candidates):
+        text = _describe(name, candidate, tuning.min_word_chars)
         if text is not None and text not in described:
             described.append(text)
-    return "; ".join(described[:EVIDENCE_FEATURES]) or "prior"
+    return "; ".join(described[: tuning.features]) or "prior"
 
 
-def label_all(candidates: list[Candidate], model: LabelModel) -> list[Paragraph]:
-    """Label every candidate with the label model's most probable label."""
+def label_all(
+    candidates: list[Candidate], model: LabelModel, tuning: EvidenceTuning = DEFAULT.evidence
+) -> list[Paragraph]:
+    """Label every candidate with the label model's most probable label, naming the features
+    that weighed most for it as its evidence."""
     rows = unit_feature_rows(candidates)
     paragraphs: list[Paragraph] = []
     for candidate, row in zip(candidates, rows, strict=True):
@@ -135,7 +136,7 @@ def label_all(candidates: list[Candidate], model: LabelModel) -> list[Paragraph]
                 confidence=round(confidence, 4),
                 probabilities={cast(Label, c): round(p, 4) for c, p in sorted(probs.items())},
                 needs_review=confidence < model.review_below,
-                evidence=_evidence(model, row, candidate, label),
+                evidence=_evidence(model, row, candidate, label, tuning),
                 page=candidate.page,
                 kind=candidate.kind,
                 section=candidate.section,

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["DEFAULT", "CheckTuning", "ClassifyTuning", "SectionTuning", "TableTuning"]
+__all__ = [
+    "DEFAULT",
+    "CheckTuning",
+    "ClassifyTuning",
+    "EvidenceTuning",
+    "InfoTuning",
+    "ReadingTuning",
+    "SectionTuning",
+    "TableTuning",
+]
 
 
 class _Frozen(BaseModel):
@@ -93,12 +102,59 @@ class CheckTuning(_Frozen):
     slack_eur: float = Field(0.01, ge=0, description="float noise on amounts already in euros")
 
 
+class ReadingTuning(_Frozen):
+    """What the walk over a document's blocks skips and carries to a table (`read_document`)."""
+
+    toc_entry_max_chars: int = Field(
+        300, ge=0, description="a longer block ending in a dot leader and a page number is text"
+    )
+    caption_blocks: int = Field(
+        2, ge=1, description="the texts right above a table that may say its unit: this many"
+    )
+    caption_max_chars: int = Field(
+        200, ge=0, description="a longer text above a table is a paragraph, not its caption"
+    )
+
+
+class InfoTuning(_Frozen):
+    """Where the document's facts are read from the cover (`info.document_info`)."""
+
+    cover_pages: int = Field(
+        2, ge=1, description="the cover is the first pages with text: a title page, an inside one"
+    )
+    cover_blocks: int = Field(40, ge=1, description="... read up to this many blocks")
+    cover_chars: int = Field(
+        400, ge=1, description="each cover block cut short to this: a title is short"
+    )
+    title_max_chars: int = Field(
+        120, ge=1, description="a longer text naming a document type is about it, not its title"
+    )
+    municipality_texts: int = Field(
+        30, ge=0, description="the municipality is named among the first this many cover texts"
+    )
+
+
+class EvidenceTuning(_Frozen):
+    """The features named as the evidence for a paragraph's label (`labels.label_all`)."""
+
+    features: int = Field(3, ge=0, description="evidence names at most this many features")
+    candidates: int = Field(
+        12, ge=0, description="picked from this many strongest, skipping those mute on their own"
+    )
+    min_word_chars: int = Field(
+        3, ge=0, description='words this short ("de", "in") weigh only in bulk: never named'
+    )
+
+
 class ClassifyTuning(_Frozen):
     """All classify thresholds; the names are the first part of a `pcflow eval --set` path."""
 
     sections: SectionTuning = SectionTuning()
     tables: TableTuning = TableTuning()
     checks: CheckTuning = CheckTuning()
+    reading: ReadingTuning = ReadingTuning()
+    info: InfoTuning = InfoTuning()
+    evidence: EvidenceTuning = EvidenceTuning()
 
 
 DEFAULT = ClassifyTuning()
