@@ -91,8 +91,8 @@ def fill_grid(
         for r, row in enumerate(cells):
             if not grid.ys[r] <= yc <= grid.ys[r + 1]:
                 continue
-            for k, (_, _, box) in enumerate(row):
-                if box[0] <= xc <= box[2]:
+            for k, (_, _, (x0, _, x1, _)) in enumerate(row):
+                if x0 <= xc <= x1:
                     buckets[r][k].append(w)
                     break
             break
