@@ -1,7 +1,8 @@
-"""`pcflow reconcile`: one reconciliation pass of ingest, run from the command line."""
+"""`pcflow reconcile`: one reconciliation pass of ingest and store, run from the command line."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -11,33 +12,46 @@ from pymongo import AsyncMongoClient
 from pcflow.stack import StackSettings
 from services.ingest.app import make_source
 from services.ingest.ingestor import Ingestor
+from services.store.publishing import Publisher
 from shared.broker import Transport
-from shared.settings import IngestSettings
-from shared.status import documents
+from shared.settings import IngestSettings, StoreSettings
+from shared.status import documents, structured
 
 
-async def run_reconcile(stale_after_seconds: float) -> list[str]:
+@dataclass
+class Reconciled:
+    """Documents sent again: uploads re-emitted, and structured events published again."""
+
+    reemitted: list[str]
+    republished: list[str]
+
+
+async def run_reconcile(stale_after_seconds: float) -> Reconciled:
     stack = StackSettings()
-    settings = IngestSettings.model_validate(
-        {
-            key.removeprefix("PCFLOW_").lower(): value
-            for key, value in stack.service_env("ingest").items()
-        }
-    )
+    env = {
+        key.removeprefix("PCFLOW_").lower(): value
+        for key, value in stack.service_env("ingest").items()
+    }
+    settings = IngestSettings.model_validate(env)
     transport = Transport(settings, "ingest")
-    broker: KafkaBroker = transport.broker
+    store_transport = Transport(StoreSettings.model_validate(env), "store")
+    brokers: list[KafkaBroker] = [transport.broker, store_transport.broker]
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
         settings.mongo_url.get_secret_value(), tz_aware=True
     )
-    await broker.start()
+    collection = documents(client, settings.mongo_database)
+    stale_after = timedelta(seconds=stale_after_seconds)
+    for broker in brokers:
+        await broker.start()
     try:
-        ingestor = Ingestor(
-            transport,
-            make_source(settings),
-            documents(client, settings.mongo_database),
-            settings.max_upload_bytes,
+        ingestor = Ingestor(transport, make_source(settings), collection, settings.max_upload_bytes)
+        publisher = Publisher(
+            store_transport, collection, structured(client, settings.mongo_database), stale_after
         )
-        return await ingestor.reconcile(timedelta(seconds=stale_after_seconds))
+        reemitted = await ingestor.resend_lost()
+        reemitted += await ingestor.reconcile(stale_after)
+        return Reconciled(list(dict.fromkeys(reemitted)), await publisher.resend_lost())
     finally:
-        await broker.stop()
+        for broker in brokers:
+            await broker.stop()
         await client.close()

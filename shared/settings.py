@@ -70,14 +70,37 @@ class MongoSettings(BaseSettings):
     mongo_database: str = "pcflow"
 
 
-class IngestSettings(CommonSettings, MongoSettings):
+class ReconcileSettings(BaseSettings):
+    """How ingest and store find documents that a crash or a broker's loss of data stranded."""
+
+    model_config = SettingsConfigDict(env_prefix="PCFLOW_", extra="ignore")
+
+    reconcile_interval_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="how often ingest looks at every upload for one stuck short of a final "
+        "status; reads every upload, so not often",
+    )
+    reconcile_stale_seconds: float = Field(
+        default=900.0,
+        gt=0,
+        description="how long a document may go without progress before the stale sweep "
+        "sends it again; longer than the slowest document takes",
+    )
+    loss_check_interval_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="how often ingest and store ask the broker whether it still has the "
+        "messages they recorded, and send again what it lost; a few fetches per partition",
+    )
+
+
+class IngestSettings(CommonSettings, MongoSettings, ReconcileSettings):
     metrics_port: int = 9101
     inbox_dir: Path | None = Path("./var/inbox")
     s3_bucket: str | None = Field(default=None, description="watch this bucket instead of a folder")
     s3_prefix: str = ""
     scan_interval_seconds: float = 1.0
-    reconcile_interval_seconds: float = 300.0
-    reconcile_stale_seconds: float = 900.0
     max_upload_bytes: int = 200 * 1024 * 1024
 
 
@@ -100,5 +123,5 @@ class ClassifySettings(CommonSettings):
     metrics_port: int = 9103
 
 
-class StoreSettings(CommonSettings, MongoSettings):
+class StoreSettings(CommonSettings, MongoSettings, ReconcileSettings):
     metrics_port: int = 9104

@@ -1,9 +1,10 @@
 import hashlib
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from services.ingest.core import UploadRejected, document_id, validate_upload
+from services.ingest.core import UploadRejected, document_id, reemission, validate_upload
 from shared.sniff import detect_type
 
 MIB = 1024 * 1024
@@ -51,3 +52,21 @@ def test_the_detected_type_is_named(bad_dir: Path) -> None:
 def test_corpus_pdfs_pass_the_cheap_checks(corpus: Path) -> None:
     for pdf in sorted((corpus / "dev").glob("*.pdf")):
         assert validate_upload(pdf.read_bytes(), 200 * MIB).size > 0
+
+
+def test_a_lost_upload_is_emitted_again_from_its_record_with_its_first_upload_time() -> None:
+    uploaded_at = datetime(2026, 1, 1, tzinfo=UTC)
+    now = datetime(2026, 1, 2, tzinfo=UTC)
+    record = {
+        "document_id": "c" * 64,
+        "pipeline_version": "1",
+        "uploaded_at": uploaded_at,
+        "filename": "begroting.pdf",
+        "source": "file:///inbox/begroting.pdf",
+        "pdf": {"url": "file:///objects/documents/c.pdf", "size": 12, "sha256": "c" * 64},
+    }
+    event = reemission(record, now)
+    assert event is not None
+    assert (event.uploaded_at, event.occurred_at) == (uploaded_at, now)
+    assert (event.filename, event.pdf.size) == ("begroting.pdf", 12)
+    assert reemission({**record, "pdf": None}, now) is None
