@@ -8,8 +8,9 @@ can ask the topic later whether the message is still there, and send again what 
 Loss cuts a partition's tail: everything from some offset on is gone, and new messages take
 the lost offsets afterwards, so an offset alone proves nothing; the record found there must be
 the one recorded. Asking for every recorded message at every check would cost a fetch per
-document, so a message found once is marked verified. The verified messages of a partition were
-all in its log together, so after a cut those still held are exactly those below it: the
+document, so a message found once is marked verified, and a message found lost is unmarked
+before anything is sent again. The verified messages of a partition were then all in its log
+together, so after a cut those still held are exactly those below it: the
 newest verified one is asked first (held means nothing verified was lost, one fetch), and only
 when it is gone does a binary search find the cut. Messages recorded since the last check are
 asked one by one. A message below the partition's log start was removed by retention,

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pymongo import ASCENDING, AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 
-from shared.sent import Sent
+from shared.sent import Check, Sent
 
 Status = Literal["uploaded", "extracted", "classified", "stored", "failed"]
 FINAL: tuple[Status, ...] = ("stored", "failed")
@@ -81,13 +81,17 @@ async def record_sent(
     await collection.update_one({"document_id": document_id}, {"$set": {field: sent.fields()}})
 
 
-async def mark_verified(
-    collection: AsyncCollection[dict[str, Any]], name: str, sent: list[Sent]
+async def record_check(
+    collection: AsyncCollection[dict[str, Any]], name: str, found: Check
 ) -> None:
-    """Note that these messages were found in the log. Matched by event id, so a message sent
-    again meanwhile keeps its own, unverified landing."""
-    if sent:
-        await collection.update_many(
-            {f"{name}.event_id": {"$in": [s.event_id for s in sent]}},
-            {"$set": {f"{name}.verified": True}},
-        )
+    """Note what a check found before anything is sent again: messages found in the log are
+    verified, lost ones no longer are. Should sending them again stop halfway, the next check
+    asks for each of those one by one instead of trusting the newest verified message of
+    their partition, which may by then be one sent after the loss. Matched by event id, so
+    a message sent again meanwhile keeps its own landing."""
+    for sent, verified in ((found.verified, True), (found.lost, False)):
+        if sent:
+            await collection.update_many(
+                {f"{name}.event_id": {"$in": [s.event_id for s in sent]}},
+                {"$set": {f"{name}.verified": verified}},
+            )

@@ -34,7 +34,7 @@ from shared.logs import current_document
 from shared.objectstore import aput
 from shared.probe import TopicProbe
 from shared.sent import Sent
-from shared.status import FINAL, UPLOADED_MESSAGE, mark_verified, record_stage
+from shared.status import FINAL, UPLOADED_MESSAGE, record_check, record_stage
 from shared.version import PIPELINE_VERSION
 
 log = logging.getLogger("pcflow.ingest")
@@ -219,7 +219,7 @@ class Ingestor:
             return []
         async with TopicProbe(self.transport.settings, topics.UPLOADED) as probe:
             found = await probe.check(sent)
-        await mark_verified(self.collection, UPLOADED_MESSAGE, found.verified)
+        await record_check(self.collection, UPLOADED_MESSAGE, found)
         resent = []
         for message in found.lost:
             event = reemission(records[message.document_id], utcnow())

@@ -86,13 +86,15 @@ def already_published(record: dict[str, Any] | None, pipeline_version: str) -> b
 def republication(record: dict[str, Any], document: StructuredDocument) -> DocumentStructured:
     """The structured event of a stored document again, from its status record and the body
     as stored: the same lineage and `stored_at` as the first time, so a consumer that saw both
-    can tell they are one."""
+    can tell they are one. The time the status became stored stands in for a record that lost
+    its stage times (a database killed between store's two writes kept only the second)."""
+    stages = record.get("stages") or {}
     return DocumentStructured(
         document_id=record["document_id"],
         pipeline_version=document.pipeline_version,
         uploaded_at=record["uploaded_at"],
-        filename=record.get("filename") or "",
-        stored_at=record["stages"]["stored"],
+        filename=record.get("filename") or document.filename,
+        stored_at=stages.get("stored") or record["status_at"],
         document=document,
     )
 

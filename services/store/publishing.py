@@ -14,6 +14,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+from pydantic import ValidationError
 from pymongo.asynchronous.collection import AsyncCollection
 
 from services.store.core import republication, unpublished_due
@@ -25,7 +26,7 @@ from shared.logs import current_document
 from shared.objectstore import aget
 from shared.probe import TopicProbe
 from shared.sent import Check, Sent
-from shared.status import STRUCTURED_MESSAGE, mark_verified, record_sent
+from shared.status import STRUCTURED_MESSAGE, record_check, record_sent
 from shared.version import PIPELINE_VERSION
 
 log = logging.getLogger("pcflow.store")
@@ -74,7 +75,7 @@ class Publisher:
         if sent:
             async with TopicProbe(self.transport.settings, topics.STRUCTURED) as probe:
                 found = await probe.check(sent)
-        await mark_verified(self.collection, STRUCTURED_MESSAGE, found.verified)
+        await record_check(self.collection, STRUCTURED_MESSAGE, found)
         unpublished = [
             r
             async for r in self.collection.find(
@@ -96,7 +97,10 @@ class Publisher:
                 event = republication(records[document_id], await self.document(document_id))
                 await self.publish(event)
                 log.warning("published again: the broker did not have the structured event")
+                resent.append(document_id)
+            except (LookupError, ValidationError):
+                # one document that cannot be rebuilt must not hold back all the others
+                log.exception("could not publish again")
             finally:
                 current_document.reset(token)
-            resent.append(document_id)
         return resent

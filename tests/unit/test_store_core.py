@@ -105,6 +105,19 @@ def test_a_republished_event_keeps_the_lineage_and_time_of_the_first() -> None:
     assert again.document == event.document
 
 
+def test_a_record_that_lost_its_stage_times_is_published_with_its_status_time() -> None:
+    event = classified(1)
+    status_at = T0 + timedelta(seconds=5)
+    record = {
+        "document_id": event.document_id,
+        "uploaded_at": T0,
+        "stages": {"uploaded": T0},
+        "status": "stored",
+        "status_at": status_at,
+    }
+    assert republication(record, event.document).stored_at == status_at
+
+
 def test_an_unpublished_document_waits_until_stale_unless_the_broker_lost_data() -> None:
     now = T0 + timedelta(hours=1)
     records = [
