@@ -324,12 +324,15 @@ def debug(
 def reconcile(
     stale_after: Annotated[float, typer.Option(help="seconds without progress")] = 300.0,
 ) -> None:
-    """Re-emit uploads that never reached a final status (e.g. after the broker lost data)."""
+    """Send again what the broker lost, and uploads that never reached a final status."""
     from pcflow.reconcile import run_reconcile
 
-    reemitted = asyncio.run(run_reconcile(tool_settings(), timedelta(seconds=stale_after)))
-    console.print(f"re-emitted {len(reemitted)} documents")
-    for doc_id in reemitted:
+    done = asyncio.run(run_reconcile(tool_settings(), timedelta(seconds=stale_after)))
+    console.print(f"re-emitted {len(done.reemitted)} uploads")
+    for doc_id in done.reemitted:
+        console.print(f"  {doc_id}")
+    console.print(f"published {len(done.republished)} structured documents again")
+    for doc_id in done.republished:
         console.print(f"  {doc_id}")
 
 

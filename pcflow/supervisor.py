@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import FrameType
 
+from aiokafka.errors import KafkaError
+
 from pcflow.health import HELD, RESTARTING, RUNNING, ProcessHealth, write_health
 from pcflow.stack import ProcessSpec, Stack, StackSettings, pid_alive, wait_for_port
 
@@ -129,7 +131,24 @@ class Supervisor:
         if child.spec.port is not None:
             wait_for_port(child.spec.port, PORT_TIMEOUT_SECONDS, child.spec.name)
         if child.spec.name == "broker":
-            asyncio.run(self.stack.create_topics())
+            self.create_topics(child)
+
+    def create_topics(self, child: Child) -> None:
+        """A broker just started may fail the request while every service reconnects to it,
+        so it is asked again; one that will not take it is killed and started again, since
+        without its topics every stage would retry in vain."""
+        deadline = time.monotonic() + PORT_TIMEOUT_SECONDS
+        while True:
+            try:
+                asyncio.run(self.stack.create_topics())
+                return
+            except KafkaError as error:
+                if time.monotonic() > deadline:
+                    if child.process is not None:
+                        child.process.kill()
+                    raise RuntimeError(f"the broker did not create its topics: {error}") from error
+                log.warning("the broker did not create its topics yet (%s); asking again", error)
+                time.sleep(1)
 
     def start_all(self) -> None:
         """In dependency order; a process already running (the supervisor itself was

@@ -39,6 +39,7 @@ from shared.headers import CLAIM_CHECK_HEADER, cloudevent_headers
 from shared.logs import current_document
 from shared.objectstore import ObjectStore, aget, aput, open_store
 from shared.retries import Position, RetryBudget
+from shared.sent import Landed
 from shared.settings import CommonSettings
 from shared.tracing import tracer_provider
 
@@ -215,7 +216,9 @@ class Transport:
             topic, schema=model, title=f"{self.service}:{topic}"
         )
 
-    async def publish(self, topic: str, event: Event | DeadLetter, *, subject: str) -> None:
+    async def publish(self, topic: str, event: Event | DeadLetter, *, subject: str) -> Landed:
+        """Publish and wait for the broker's acknowledgement; returns where the message landed,
+        which a stage records when it must later tell whether the broker still has it."""
         body = event.model_dump_json().encode()
         headers = cloudevent_headers(
             topic=topic, source=self.service, subject=subject, time=event.occurred_at
@@ -227,9 +230,10 @@ class Transport:
             headers[CLAIM_CHECK_HEADER] = "1"
         publisher = self.publishers.get(topic)
         if publisher is not None:
-            await publisher.publish(body, key=subject.encode(), headers=headers)
+            metadata = await publisher.publish(body, key=subject.encode(), headers=headers)
         else:
-            await self.broker.publish(body, topic, key=subject.encode(), headers=headers)
+            metadata = await self.broker.publish(body, topic, key=subject.encode(), headers=headers)
+        return Landed(metadata.partition, metadata.offset, headers["ce_id"])
 
     async def dead_letter(
         self,

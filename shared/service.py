@@ -10,6 +10,7 @@ import asyncio
 import logging
 import os
 import signal
+from collections.abc import Awaitable, Callable
 
 from faststream.asgi import AsgiFastStream, make_ping_asgi
 from prometheus_client import REGISTRY, make_asgi_app
@@ -21,6 +22,8 @@ from shared.lag import report_lag
 from shared.settings import CommonSettings
 
 LAG_INTERVAL_SECONDS = 10.0
+
+log = logging.getLogger("pcflow.service")
 
 
 def build_app(transport: Transport) -> AsgiFastStream:
@@ -59,6 +62,22 @@ def build_app(transport: Transport) -> AsgiFastStream:
             os.kill(os.getpid(), signal.SIGTERM)
 
     return app
+
+
+async def periodically(
+    interval: float, action: Callable[[], Awaitable[list[str]]], what: str
+) -> None:
+    """Run `action` every `interval` seconds for the life of the service; a failed run (the
+    broker or database away) is logged and the next one tried, and what it did is logged."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            done = await action()
+        except Exception:
+            log.warning("%s failed; trying again in %.0f s", what, interval, exc_info=True)
+            continue
+        if done:
+            log.warning("%s: %d documents", what, len(done))
 
 
 def serve(app: AsgiFastStream, settings: CommonSettings) -> None:

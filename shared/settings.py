@@ -70,6 +70,31 @@ class MongoSettings(BaseSettings):
     mongo_database: str = "pcflow"
 
 
+class ReconcileSettings(BaseSettings):
+    """How ingest and store find documents that a crash or a broker's loss of data stranded."""
+
+    model_config = SettingsConfigDict(env_prefix="PCFLOW_", extra="ignore")
+
+    reconcile_interval_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="how often ingest compares the uploads' listing with the records for one "
+        "stuck short of a final status; reads only new, changed or stuck uploads",
+    )
+    reconcile_stale_seconds: float = Field(
+        default=900.0,
+        gt=0,
+        description="how long a document may go without progress before the stale sweep "
+        "sends it again; longer than the slowest document takes",
+    )
+    loss_check_interval_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="how often ingest and store ask the broker whether it still has the "
+        "messages they recorded, and send again what it lost; a few fetches per partition",
+    )
+
+
 class UploadSettings(BaseSettings):
     """Where uploads arrive and how large one may be: ingest reads them, the web puts them."""
 
@@ -83,11 +108,9 @@ class UploadSettings(BaseSettings):
     max_upload_bytes: int = 200 * 1024 * 1024
 
 
-class IngestSettings(CommonSettings, MongoSettings, UploadSettings):
+class IngestSettings(CommonSettings, MongoSettings, UploadSettings, ReconcileSettings):
     metrics_port: int = 9101
     scan_interval_seconds: float = 1.0
-    reconcile_interval_seconds: float = 300.0
-    reconcile_stale_seconds: float = 900.0
 
 
 class ExtractSettings(CommonSettings):
@@ -115,7 +138,7 @@ class ClassifySettings(CommonSettings):
     metrics_port: int = 9103
 
 
-class StoreSettings(CommonSettings, MongoSettings):
+class StoreSettings(CommonSettings, MongoSettings, ReconcileSettings):
     metrics_port: int = 9104
 
 

@@ -13,10 +13,15 @@ from typing import Any, Literal
 from pymongo import ASCENDING, AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 
+from shared.sent import Check, Sent
+
 Status = Literal["uploaded", "extracted", "classified", "stored", "failed"]
 FINAL: tuple[Status, ...] = ("stored", "failed")
 COLLECTION = "documents"
 STRUCTURED_COLLECTION = "structured"
+# where a document's latest uploaded and structured events landed (shared/sent.py)
+UPLOADED_MESSAGE = "uploaded_message"
+STRUCTURED_MESSAGE = "structured_message"
 
 
 def documents(
@@ -68,3 +73,26 @@ async def record_stage(
         },
         {"$set": {"status": stage, "status_at": at, "reason": reason}},
     )
+
+
+async def record_sent(
+    collection: AsyncCollection[dict[str, Any]], document_id: str, field: str, sent: Sent
+) -> None:
+    """Note where a document's event landed, for the check whether the broker still has it."""
+    await collection.update_one({"document_id": document_id}, {"$set": {field: sent.fields()}})
+
+
+async def record_check(
+    collection: AsyncCollection[dict[str, Any]], name: str, found: Check
+) -> None:
+    """Note what a check found before anything is sent again: messages found in the log are
+    verified, lost ones no longer are. Should sending them again stop halfway, the next check
+    asks for each of those one by one instead of trusting the newest verified message of
+    their partition, which may by then be one sent after the loss. Matched by event id, so
+    a message sent again meanwhile keeps its own landing."""
+    for sent, verified in ((found.verified, True), (found.lost, False)):
+        if sent:
+            await collection.update_many(
+                {f"{name}.event_id": {"$in": [s.event_id for s in sent]}},
+                {"$set": {f"{name}.verified": verified}},
+            )

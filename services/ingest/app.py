@@ -18,7 +18,7 @@ from shared.broker import Transport
 from shared.events import DocumentUploaded
 from shared.logs import configure_logging
 from shared.objectstore import s3_client
-from shared.service import build_app
+from shared.service import build_app, periodically
 from shared.settings import IngestSettings
 from shared.status import documents, ensure_indexes
 
@@ -67,6 +67,15 @@ def create_app(settings: IngestSettings | None = None) -> AsgiFastStream:
     async def start_watching() -> None:
         await ensure_indexes(collection)
         tasks.append(asyncio.create_task(watch()))
+        tasks.append(
+            asyncio.create_task(
+                periodically(
+                    settings.loss_check_interval_seconds,
+                    ingestor.resend_lost,
+                    "re-emitted what the broker lost",
+                )
+            )
+        )
 
     @app.on_shutdown
     async def stop_watching() -> None:

@@ -7,10 +7,13 @@ readable is the extract stage's job, inside its sandbox.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
 
 from shared.errors import PermanentError
+from shared.events import DocumentUploaded, ObjectRef
 from shared.sniff import detect_type, pdf_offset
 
 
@@ -51,3 +54,20 @@ def validate_upload(data: bytes, max_bytes: int) -> AcceptedUpload:
             f"not a PDF: no %PDF header; looks like {detect_type(data)}", reason="not_pdf"
         )
     return AcceptedUpload(document_id=document_id(data), size=len(data))
+
+
+def reemission(record: dict[str, Any], now: datetime) -> DocumentUploaded | None:
+    """The uploaded event of a document again, from its record: for a document whose event
+    the broker lost. The PDF is already in the object store, so the file need not still be in
+    the inbox. None for a record that does not name its PDF."""
+    if not isinstance(record.get("pdf"), dict):
+        return None
+    return DocumentUploaded(
+        document_id=record["document_id"],
+        pipeline_version=record["pipeline_version"],
+        uploaded_at=record["uploaded_at"],
+        occurred_at=now,
+        filename=record.get("filename") or "",
+        source=record.get("source") or "",
+        pdf=ObjectRef.model_validate(record["pdf"]),
+    )

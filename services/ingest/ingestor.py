@@ -27,29 +27,37 @@ from services.ingest.core import (
     UploadRejected,
     check_size,
     document_id,
+    reemission,
     source_key,
     validate_upload,
 )
 from services.ingest.sources import Source, Upload
 from shared import metrics, topics
 from shared.broker import Transport
-from shared.events import DocumentUploaded, utcnow
+from shared.events import DocumentUploaded, ObjectRef, utcnow
 from shared.logs import current_document
 from shared.objectstore import aput
-from shared.status import FINAL, record_stage
+from shared.probe import TopicProbe
+from shared.sent import Sent
+from shared.status import FINAL, UPLOADED_MESSAGE, record_check, record_stage
 from shared.version import PIPELINE_VERSION
 
 log = logging.getLogger("pcflow.ingest")
 
 
-def upload_fields(upload: Upload, size: int | None, now: datetime) -> dict[str, Any]:
-    return {
+def upload_fields(
+    upload: Upload, size: int | None, now: datetime, pdf: ObjectRef | None = None
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {
         "filename": upload.name,
         "source": upload.uri,
         "size": size,
         "pipeline_version": PIPELINE_VERSION,
         "uploaded_at": now,
     }
+    if pdf is not None:
+        fields["pdf"] = pdf.model_dump()
+    return fields
 
 
 def unread_id(upload: Upload) -> str:
@@ -164,16 +172,22 @@ class Ingestor:
             source=upload.uri,
             pdf=ref,
         )
-        await self.transport.publish(topics.UPLOADED, event, subject=doc_id)
-        await record_stage(
-            self.collection,
-            doc_id,
-            "uploaded",
-            now,
-            fields=upload_fields(upload, len(data), now),
-        )
+        await self.announce(event, upload_fields(upload, len(data), now, ref))
         metrics.UPLOADS.labels(result="accepted").inc()
         log.info("accepted %s (%d bytes)", upload.name, len(data))
+
+    async def announce(self, event: DocumentUploaded, fields: dict[str, Any]) -> None:
+        """Publish, then record the status and where the event landed, so a later check can
+        tell whether the broker still has it."""
+        landed = await self.transport.publish(topics.UPLOADED, event, subject=event.document_id)
+        sent = Sent.landed(event.document_id, event.pipeline_version, landed)
+        await record_stage(
+            self.collection,
+            event.document_id,
+            "uploaded",
+            event.occurred_at,
+            fields={**fields, UPLOADED_MESSAGE: sent.fields()},
+        )
 
     async def reject(
         self, upload: Upload, doc_id: str, data: bytes | None, exc: UploadRejected
@@ -228,3 +242,39 @@ class Ingestor:
             for key in wanted.intersection(record.get("listed", [])):
                 found[key] = record
         return found
+
+    async def resend_lost(self) -> list[str]:
+        """Re-emit, at once, documents in flight whose uploaded event the broker lost.
+
+        Their later events went with it as a rule (a broker loses its log, not one topic), so
+        the document starts again from its PDF; the stages are idempotent. Without this they
+        would wait for the stale sweep of `reconcile`.
+        """
+        records = {
+            r["document_id"]: r
+            async for r in self.collection.find(
+                {
+                    "status": {"$nin": list(FINAL)},
+                    f"{UPLOADED_MESSAGE}.pipeline_version": PIPELINE_VERSION,
+                }
+            )
+        }
+        sent = [s for r in records.values() if (s := Sent.of(r, UPLOADED_MESSAGE)) is not None]
+        if not sent:
+            return []
+        async with TopicProbe(self.transport.settings, topics.UPLOADED) as probe:
+            found = await probe.check(sent)
+        await record_check(self.collection, UPLOADED_MESSAGE, found)
+        resent = []
+        for message in found.lost:
+            event = reemission(records[message.document_id], utcnow())
+            if event is None:
+                continue
+            token = current_document.set(event.document_id)
+            try:
+                await self.announce(event, {})
+                log.warning("re-emitted: the broker no longer has its uploaded event")
+            finally:
+                current_document.reset(token)
+            resent.append(event.document_id)
+        return resent

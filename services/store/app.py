@@ -1,19 +1,24 @@
 """The store service: persists classified documents and keeps every document's status.
 
 The structured event is published only after the MongoDB write, so a consumer never hears of
-a document it cannot read. A second consumer group follows the extracted topic and the DLQ to
-keep the status of documents still in flight or failed.
+a document it cannot read; where it landed is recorded, so that an event the broker later
+loses is published again (`publishing.py`). A second consumer group follows the extracted
+topic and the DLQ to keep the status of documents still in flight or failed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+from datetime import timedelta
 from typing import Any
 
 from faststream.asgi import AsgiFastStream
 from pymongo import AsyncMongoClient
 
 from services.store.core import (
+    already_published,
     by_reference,
     document_fields,
     end_to_end_seconds,
@@ -21,6 +26,7 @@ from services.store.core import (
     inline_fits,
     structured_record,
 )
+from services.store.publishing import Publisher
 from shared import metrics, topics
 from shared.broker import Transport
 from shared.events import (
@@ -33,15 +39,17 @@ from shared.events import (
 )
 from shared.logs import configure_logging
 from shared.objectstore import aput
-from shared.service import build_app
+from shared.service import build_app, periodically
 from shared.settings import StoreSettings
-from shared.status import documents, ensure_indexes, record_stage, structured
+from shared.status import STRUCTURED_MESSAGE, documents, ensure_indexes, record_stage, structured
 
 GROUP = "pcflow-store"
 # One group per followed topic: consumers of one group with different subscriptions make every
 # join a rebalance of both, and a broker may leave one of them without partitions meanwhile.
 EXTRACTED_STATUS_GROUP = "pcflow-status-extracted"
 FAILED_STATUS_GROUP = "pcflow-status-failed"
+
+log = logging.getLogger("pcflow.store")
 
 
 def create_app(settings: StoreSettings | None = None) -> AsgiFastStream:
@@ -55,9 +63,17 @@ def create_app(settings: StoreSettings | None = None) -> AsgiFastStream:
     collection = documents(client, settings.mongo_database)
     bodies = structured(client, settings.mongo_database)
 
+    publisher = Publisher(
+        transport, collection, bodies, timedelta(seconds=settings.reconcile_stale_seconds)
+    )
+    tasks: list[asyncio.Task[None]] = []
+
     @transport.subscriber(topics.CLASSIFIED, group=GROUP)
     async def store(event: DocumentClassified) -> None:
         stored_at = utcnow()
+        before = await collection.find_one(
+            {"document_id": event.document_id}, {STRUCTURED_MESSAGE: 1}
+        )
         record = structured_record(event)
         if not inline_fits(record):
             body = json.dumps(record["document"]).encode()
@@ -72,8 +88,11 @@ def create_app(settings: StoreSettings | None = None) -> AsgiFastStream:
             fields=document_fields(event),
             earlier={"classified": event.occurred_at},
         )
+        if already_published(before, event.pipeline_version):
+            log.info("stored again; its structured event was published before")
+            return
         out = DocumentStructured(**event.lineage(), stored_at=stored_at, document=event.document)
-        await transport.publish(topics.STRUCTURED, out, subject=event.document_id)
+        await publisher.publish(out)
         metrics.DOCUMENTS.labels(status="stored").inc()
         metrics.END_TO_END.observe(end_to_end_seconds(event.uploaded_at, stored_at))
 
@@ -101,9 +120,20 @@ def create_app(settings: StoreSettings | None = None) -> AsgiFastStream:
     async def prepare() -> None:
         await ensure_indexes(collection)
         await bodies.create_index("document_id", unique=True)
+        tasks.append(
+            asyncio.create_task(
+                periodically(
+                    settings.loss_check_interval_seconds,
+                    publisher.resend_lost,
+                    "published again what the broker lost",
+                )
+            )
+        )
 
     @app.on_shutdown
     async def close() -> None:
+        for task in tasks:
+            task.cancel()
         await client.close()
 
     return app

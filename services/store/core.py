@@ -12,12 +12,15 @@ forever.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 import bson
 
-from shared.events import DeadLetter, DocumentClassified, ObjectRef
+from shared.documents import StructuredDocument
+from shared.events import DeadLetter, DocumentClassified, DocumentStructured, ObjectRef
+from shared.status import STRUCTURED_MESSAGE
 
 MAX_INLINE_BYTES = 12 * 1024 * 1024
 
@@ -70,3 +73,46 @@ def failure_fields(letter: DeadLetter) -> dict[str, Any]:
 
 def end_to_end_seconds(uploaded_at: datetime, stored_at: datetime) -> float:
     return max(0.0, (stored_at - uploaded_at).total_seconds())
+
+
+def already_published(record: dict[str, Any] | None, pipeline_version: str) -> bool:
+    """Whether the structured event of this version was published and its landing recorded:
+    a redelivered classified event (store died after publishing, before committing) is then
+    not published a second time."""
+    sent = (record or {}).get(STRUCTURED_MESSAGE)
+    return isinstance(sent, dict) and sent.get("pipeline_version") == pipeline_version
+
+
+def republication(record: dict[str, Any], document: StructuredDocument) -> DocumentStructured:
+    """The structured event of a stored document again, from its status record and the body
+    as stored: the same lineage and `stored_at` as the first time, so a consumer that saw both
+    can tell they are one. The time the status became stored stands in for a record that lost
+    its stage times (a database killed between store's two writes kept only the second)."""
+    stages = record.get("stages") or {}
+    return DocumentStructured(
+        document_id=record["document_id"],
+        pipeline_version=document.pipeline_version,
+        uploaded_at=record["uploaded_at"],
+        filename=record.get("filename") or document.filename,
+        stored_at=stages.get("stored") or record["status_at"],
+        document=document,
+    )
+
+
+def unpublished_due(
+    records: Iterable[dict[str, Any]],
+    *,
+    now: datetime,
+    stale_after: timedelta,
+    broker_lost_data: bool,
+) -> list[str]:
+    """Stored documents, never published, to publish now.
+
+    Store publishes right after its write, or retries until the broker takes it; a stored
+    document still unpublished long after (`stale_after`) lost its classified event. When the
+    broker is seen to have lost data, every one stored before this check is taken at once:
+    its input went with the lost log. A handler that was about to publish it anyway makes a
+    duplicate, never a loss.
+    """
+    cutoff = now if broker_lost_data else now - stale_after
+    return [r["document_id"] for r in records if r["status_at"] < cutoff]

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from faststream.kafka import TestKafkaBroker
 
 from services.ingest.core import UploadRejected, document_id
 from services.ingest.ingestor import Ingestor, unread_id
@@ -16,6 +15,7 @@ from shared import topics
 from shared.broker import Transport
 from shared.events import DeadLetter, DocumentUploaded
 from shared.settings import CommonSettings
+from tests.unit.kafka_fixtures import AcknowledgingTestBroker
 
 LIMIT = 1024 * 1024
 PDF = b"%PDF-1.7\n" + b"x" * 100
@@ -65,7 +65,7 @@ class Scan:
             self.uploaded.append(event)
 
     async def run(self) -> int:
-        async with TestKafkaBroker(self.transport.broker):
+        async with AcknowledgingTestBroker(self.transport.broker):
             return await self.ingestor.scan()
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from services.ingest.core import UploadRejected, document_id, validate_upload
+from services.ingest.core import UploadRejected, document_id, reemission, validate_upload
 from services.ingest.ingestor import listing_key, stuck
 from services.ingest.sources import Upload
 from shared.sniff import detect_type
@@ -73,3 +73,21 @@ def test_a_file_replaced_under_its_name_is_another_upload() -> None:
     assert listing_key(first) == listing_key(Upload("a.pdf", "file:///inbox/a.pdf", "1000:1"))
     assert listing_key(first) != listing_key(Upload("a.pdf", "file:///inbox/a.pdf", "1200:2"))
     assert listing_key(first) != listing_key(Upload("b.pdf", "file:///inbox/b.pdf", "1000:1"))
+
+
+def test_a_lost_upload_is_emitted_again_from_its_record_with_its_first_upload_time() -> None:
+    uploaded_at = datetime(2026, 1, 1, tzinfo=UTC)
+    now = datetime(2026, 1, 2, tzinfo=UTC)
+    record = {
+        "document_id": "c" * 64,
+        "pipeline_version": "1",
+        "uploaded_at": uploaded_at,
+        "filename": "begroting.pdf",
+        "source": "file:///inbox/begroting.pdf",
+        "pdf": {"url": "file:///objects/documents/c.pdf", "size": 12, "sha256": "c" * 64},
+    }
+    event = reemission(record, now)
+    assert event is not None
+    assert (event.uploaded_at, event.occurred_at) == (uploaded_at, now)
+    assert (event.filename, event.pdf.size) == ("begroting.pdf", 12)
+    assert reemission({**record, "pdf": None}, now) is None

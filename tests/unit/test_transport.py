@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from faststream.kafka import TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
 from shared import topics
@@ -16,6 +15,7 @@ from shared.events import ClaimCheck, DeadLetter, DocumentUploaded, ObjectRef
 from shared.headers import CLAIM_CHECK_HEADER, cloudevent_headers
 from shared.objectstore import aget
 from shared.settings import CommonSettings
+from tests.unit.kafka_fixtures import AcknowledgingTestBroker
 
 DOC_ID = "b" * 64
 
@@ -66,7 +66,7 @@ async def test_a_permanent_failure_goes_to_the_dlq_with_its_reason(tmp_path: Pat
     async def handle(event: DocumentUploaded) -> None:
         raise PermanentError("cannot parse", reason="corrupt")
 
-    async with TestKafkaBroker(transport.broker):
+    async with AcknowledgingTestBroker(transport.broker):
         await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
 
     assert len(letters) == 1
@@ -87,7 +87,7 @@ async def test_a_schema_invalid_event_goes_to_the_dlq(tmp_path: Path) -> None:
     async def handle(event: DocumentUploaded) -> None:
         handled.append(event)
 
-    async with TestKafkaBroker(transport.broker) as broker:
+    async with AcknowledgingTestBroker(transport.broker) as broker:
         await broker.publish({"document_id": "nonsense"}, topics.UPLOADED, key=b"nonsense")
 
     assert handled == []
@@ -104,7 +104,7 @@ async def test_large_payloads_travel_by_claim_check(tmp_path: Path) -> None:
         received.append((event, dict(msg.headers)))
 
     big = uploaded(filename="x" * 1000 + ".pdf")
-    async with TestKafkaBroker(transport.broker):
+    async with AcknowledgingTestBroker(transport.broker):
         await transport.publish(topics.UPLOADED, big, subject=DOC_ID)
 
     [(event, headers)] = received
@@ -125,7 +125,7 @@ async def test_a_dead_letter_keeps_a_claim_check_as_it_arrived(tmp_path: Path) -
         raise PermanentError("cannot parse", reason="corrupt")
 
     big = uploaded(filename="x" * 1000 + ".pdf")
-    async with TestKafkaBroker(transport.broker):
+    async with AcknowledgingTestBroker(transport.broker):
         await transport.publish(topics.UPLOADED, big, subject=DOC_ID)
 
     [letter] = letters
@@ -148,7 +148,7 @@ async def test_a_transient_failure_is_raised_for_redelivery(tmp_path: Path) -> N
     async def handle(event: DocumentUploaded) -> None:
         raise ConnectionError("database unreachable")
 
-    async with TestKafkaBroker(transport.broker):
+    async with AcknowledgingTestBroker(transport.broker):
         with pytest.raises(ConnectionError):
             await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
     assert letters == []
@@ -167,7 +167,7 @@ async def test_a_dlq_spike_opens_the_breaker_and_messages_are_handed_back(
 
     breaker = transport.breaker(topics.UPLOADED)
     window = breaker.outcomes.maxlen or 0
-    async with TestKafkaBroker(transport.broker):
+    async with AcknowledgingTestBroker(transport.broker):
         for _ in range(window):
             await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
         assert breaker.open
@@ -188,7 +188,7 @@ async def test_an_event_naming_a_host_file_goes_to_the_dlq_unread(tmp_path: Path
     hostile = uploaded().model_copy(
         update={"pdf": ObjectRef(url="file:///etc/passwd", size=Path("/etc/passwd").stat().st_size)}
     )
-    async with TestKafkaBroker(transport.broker):
+    async with AcknowledgingTestBroker(transport.broker):
         await transport.publish(topics.UPLOADED, hostile, subject=DOC_ID)
 
     assert read == []
@@ -214,7 +214,7 @@ async def test_a_claim_check_naming_a_host_file_goes_to_the_dlq(tmp_path: Path) 
     headers = cloudevent_headers(
         topic=topics.UPLOADED, source="test", subject=DOC_ID, time=datetime.now(UTC)
     )
-    async with TestKafkaBroker(transport.broker) as broker:
+    async with AcknowledgingTestBroker(transport.broker) as broker:
         await broker.publish(
             claim.model_dump_json().encode(),
             topics.UPLOADED,
@@ -244,7 +244,7 @@ async def test_a_tampered_claim_goes_to_the_dlq(tmp_path: Path) -> None:
     headers = cloudevent_headers(
         topic=topics.UPLOADED, source="test", subject=DOC_ID, time=datetime.now(UTC)
     )
-    async with TestKafkaBroker(transport.broker) as broker:
+    async with AcknowledgingTestBroker(transport.broker) as broker:
         await broker.publish(
             ClaimCheck(claim_check=ref).model_dump_json().encode(),
             topics.UPLOADED,
@@ -270,7 +270,7 @@ async def test_a_message_failing_transiently_ends_in_the_dlq_after_its_attempts(
         raise ConnectionError("database unreachable")
 
     # The in-memory broker does not redeliver; publishing again at the same offset does.
-    async with TestKafkaBroker(transport.broker):
+    async with AcknowledgingTestBroker(transport.broker):
         for _ in range(2):
             with pytest.raises(ConnectionError):
                 await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
@@ -306,7 +306,7 @@ async def test_a_message_failing_transiently_ends_in_the_dlq_after_its_seconds(
     async def handle(event: DocumentUploaded) -> None:
         raise FileNotFoundError("documents/x.pdf")
 
-    async with TestKafkaBroker(transport.broker):
+    async with AcknowledgingTestBroker(transport.broker):
         with pytest.raises(FileNotFoundError):
             await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
         now[0] += 59.0
@@ -334,7 +334,7 @@ async def test_a_success_between_failures_restores_the_budget(
         if failure is not None:
             raise failure
 
-    async with TestKafkaBroker(transport.broker):
+    async with AcknowledgingTestBroker(transport.broker):
         for _ in range(2):
             with pytest.raises(ConnectionError):
                 await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
@@ -354,7 +354,7 @@ async def test_messages_held_back_by_the_breaker_do_not_use_up_their_retries(
         pass
 
     transport.breaker(topics.UPLOADED).trip()
-    async with TestKafkaBroker(transport.broker):
+    async with AcknowledgingTestBroker(transport.broker):
         for _ in range(5):
             with pytest.raises(Exception, match="circuit breaker is open"):
                 await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
