@@ -11,9 +11,8 @@ from collections.abc import Iterable
 from types import TracebackType
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from faststream.kafka.security import parse_security
 
-from shared.broker import kafka_security
+from shared.broker import kafka_client_options
 from shared.sent import Bounds, Check, Sent, check
 from shared.settings import CommonSettings
 
@@ -24,11 +23,10 @@ class TopicProbe:
     def __init__(self, settings: CommonSettings, topic: str) -> None:
         self.topic = topic
         self.consumer = AIOKafkaConsumer(
-            bootstrap_servers=settings.kafka_bootstrap_servers,
             client_id="pcflow-probe",
             enable_auto_commit=False,
             fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
-            **parse_security(kafka_security(settings)),
+            **kafka_client_options(settings),
         )
 
     async def __aenter__(self) -> TopicProbe:
