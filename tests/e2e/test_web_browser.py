@@ -20,6 +20,10 @@ from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.support.expected_conditions import (  # noqa: E402
+    presence_of_element_located,
+    staleness_of,
+)
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 CHROMIUM = shutil.which("chromium")
@@ -115,11 +119,15 @@ def test_upload_watch_read_compare_and_download(
     assert httpx.get(str(pdf_link)).content == begroting.read_bytes()
 
     browser.find_element(By.LINK_TEXT, "Compare").click()
+    compare = WebDriverWait(browser, 30).until(
+        presence_of_element_located((By.CSS_SELECTOR, "form.select button"))
+    )
     compared = {begroting_id, jaarverslag_id}
     for box in browser.find_elements(By.CSS_SELECTOR, "form.select input[name=document]"):
         if box.is_selected() != (box.get_attribute("value") in compared):
             box.click()
-    browser.find_element(By.CSS_SELECTOR, "form.select button").click()
+    compare.click()
+    WebDriverWait(browser, 30).until(staleness_of(compare))
     headers = browser.find_element(By.CSS_SELECTOR, "#comparison thead").text
     assert "Voorbeeldstad begroting 2025" in headers
     assert "Rivierdorp jaarverslag 2023" in headers
