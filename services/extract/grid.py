@@ -142,14 +142,17 @@ def _merge_runs(group: list[Segment], tol: float) -> list[Segment]:
     pixel column, and one position for the whole group moved a table's rules below it by
     several points, cutting the last figure off every right-aligned cell."""
     runs: list[list[Segment]] = []
+    ends: list[float] = []
     for seg in sorted(group, key=lambda s: s[1]):
-        if runs and seg[1] <= max(end for _, _, end in runs[-1]) + tol:
+        if runs and seg[1] <= ends[-1] + tol:
             runs[-1].append(seg)
+            ends[-1] = max(ends[-1], seg[2])
         else:
             runs.append([seg])
+            ends.append(seg[2])
     return [
-        (sorted(s[0] for s in run)[len(run) // 2], run[0][1], max(s[2] for s in run))
-        for run in runs
+        (sorted(s[0] for s in run)[len(run) // 2], run[0][1], end)
+        for run, end in zip(runs, ends, strict=True)
     ]
 
 
