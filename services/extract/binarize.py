@@ -65,15 +65,3 @@ def clean_ink(gray: Gray, dpi: int, speck_pt: float = _SPECK_PT) -> Mask:
 def to_gray(mask: Mask) -> Gray:
     """Black ink on white paper, as Tesseract wants it."""
     return np.where(mask, 0, 255).astype(np.uint8)
-
-
-def without_paper(gray: Gray) -> Gray:
-    """Paper and cell shading white, ink left in its shades of grey.
-
-    A table region is read at a higher resolution than the page, where Tesseract's own
-    binarisation of grey ink keeps thin strokes that a hard threshold breaks ("6" read as "G",
-    "7" as "/"); but it keeps grainy cell shading too, read as words ("Taakveld geeen").
-    Whitening only what is lighter than the ink threshold removes the one without the other.
-    """
-    out: Gray = np.where(gray < ink_threshold(gray), gray, 255).astype(np.uint8)
-    return out

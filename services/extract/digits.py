@@ -1,33 +1,28 @@
 """Amount columns of scanned tables, read again with digits only.
 
 General-purpose OCR reads small figures in a table as letters ("Û" for 0, "B5" for 85), drops
-thousands dots and runs neighbouring cells together. Tesseract can be told which characters a
-text may hold, but PyMuPDF's OCR call takes no such settings, so the `tesseract` program is
-called directly (from the sandboxed extraction process, with a timeout). The columns are cut
-out and laid side by side with wide white gaps, so one call reads the whole table and no figure
-can run into the next column's.
+thousands dots and runs neighbouring cells together; Tesseract can be told which characters a
+text may hold. The columns are cut out and laid side by side with wide white gaps, so one call
+reads the whole table and no figure can run into the next column's.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import pymupdf
 
 from .binarize import clean_ink, to_gray
 from .layout import Word
+from .tesseract import recognise
 
 Gray = npt.NDArray[np.uint8]
 
 _WHITELIST = "0123456789.,-()%"
 _GAP_PX = 60
-_TIMEOUT_S = 30.0
 _SPECK_PT = 0.0  # a decimal point in small table type is no bigger than a speck
 
 
@@ -55,38 +50,10 @@ def _canvas(strips: list[Strip]) -> tuple[Gray, list[int]]:
     return canvas, offsets
 
 
-def _png(gray: Gray, dpi: int) -> bytes:
-    height, width = gray.shape
-    pix = pymupdf.Pixmap(pymupdf.csGRAY, width, height, np.ascontiguousarray(gray).tobytes(), 0)
-    pix.set_dpi(dpi, dpi)
-    data: bytes = pix.tobytes("png")
-    return data
-
-
-def _tesseract_tsv(png: bytes, dpi: int, language: str, psm: int = 6) -> str:
-    """Tesseract's word table for the image, or "" when the program fails or is missing."""
-    command = [
-        "tesseract",
-        "stdin",
-        "stdout",
-        "-l",
-        language,
-        "--psm",
-        str(psm),
-        "--dpi",
-        str(dpi),
-        "-c",
-        f"tessedit_char_whitelist={_WHITELIST}",
-        "tsv",
-    ]
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    try:
-        done = subprocess.run(
-            command, input=png, capture_output=True, timeout=_TIMEOUT_S, check=True, env=env
-        )
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return done.stdout.decode("utf-8", "replace")
+def _digits_tsv(gray: Gray, dpi: int, language: str, psm: int = 6) -> str:
+    """Tesseract's word table for the image, read with digits and number signs only."""
+    options = ["--psm", str(psm), "-c", f"tessedit_char_whitelist={_WHITELIST}"]
+    return recognise(gray, dpi, language, "tsv", options)
 
 
 def parse_tsv(tsv: str) -> list[tuple[int, int, int, int, str]]:
@@ -110,9 +77,7 @@ def read_strips(strips: list[Strip], dpi: int, language: str) -> list[list[Word]
         return []
     canvas, offsets = _canvas([Strip(clean(s.gray, dpi), s.x0, s.y0, s.scale) for s in strips])
     out: list[list[Word]] = [[] for _ in strips]
-    for left, top, width, height, text in parse_tsv(
-        _tesseract_tsv(_png(canvas, dpi), dpi, language)
-    ):
+    for left, top, width, height, text in parse_tsv(_digits_tsv(canvas, dpi, language)):
         centre = left + width / 2
         for i, (strip, offset) in enumerate(zip(strips, offsets, strict=True)):
             if offset <= centre <= offset + strip.gray.shape[1]:
@@ -130,7 +95,7 @@ def read_cell(gray: Gray, dpi: int, language: str) -> str:
     height, width = gray.shape
     canvas = np.full((height + 2 * _GAP_PX, width + 2 * _GAP_PX), 255, dtype=np.uint8)
     canvas[_GAP_PX : _GAP_PX + height, _GAP_PX : _GAP_PX + width] = clean(gray, dpi)
-    words = parse_tsv(_tesseract_tsv(_png(canvas, dpi), dpi, language, psm=7))
+    words = parse_tsv(_digits_tsv(canvas, dpi, language, psm=7))
     return " ".join(w[4] for w in words)
 
 

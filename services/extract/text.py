@@ -82,9 +82,13 @@ def read_lines(
             Word(w[0], w[1], w[2], w[3], str(w[4]), style.bold, style.italic, style.size)
         )
     lines = list(raw_lines.values())
-    if ocr:
-        lines = [ln for ln in lines if _readable(ln, tuning.ocr_min_height_pt)]
-    return merge_same_baseline(lines, tuning)
+    return ocr_lines(lines, tuning) if ocr else merge_same_baseline(lines, tuning)
+
+
+def ocr_lines(lines: list[Line], tuning: TextTuning = DEFAULT.text) -> list[Line]:
+    """Visual lines of OCR pieces, without the specks and rule fragments OCR reads as text."""
+    readable = [ln for ln in lines if _readable(ln, tuning.ocr_min_height_pt)]
+    return merge_same_baseline(readable, tuning)
 
 
 def _readable(line: Line, min_height: float) -> bool:

@@ -8,7 +8,7 @@ import numpy as np
 import pymupdf
 import pytest
 
-from services.extract.binarize import clean_ink, ink_threshold, without_paper
+from services.extract.binarize import clean_ink, ink_threshold
 from services.extract.bullets import bullet_before
 from services.extract.digits import Strip, parse_tsv, read_cell, read_strips
 from services.extract.grid import find_grids
@@ -46,17 +46,6 @@ def test_specks_and_shading_go_full_stops_stay() -> None:
     assert ink[31, 31]
     assert ink[170, 52]
     assert not ink[50, 100]
-
-
-def test_shading_turns_white_and_ink_keeps_its_grey_edges() -> None:
-    gray = np.full((120, 120), 245, dtype=np.uint8)
-    gray[10:110, 10:110] = 210  # grainy cell shading
-    gray[30:90:7, 20:100] = 190
-    gray[50:70, 40:44] = 20  # a stroke
-    gray[50:70, 44] = 100  # its anti-aliased edge
-    out = without_paper(gray)
-    assert out[15, 15] == 255 and out[30, 50] == 255
-    assert out[60, 41] == 20 and out[60, 44] == 100
 
 
 def test_threshold_stays_in_band_for_an_empty_page() -> None:
