@@ -1,22 +1,20 @@
-"""Amount columns of scanned tables, read again with digits only.
+"""Table cells of a scan read again with digits only.
 
 General-purpose OCR reads small figures in a table as letters ("Û" for 0, "B5" for 85), drops
-thousands dots and runs neighbouring cells together; Tesseract can be told which characters a
-text may hold. The columns are cut out and laid side by side with wide white gaps, so one call
-reads the whole table and no figure can run into the next column's.
+thousands dots and minus signs; Tesseract can be told which characters a text may hold. The
+cells to read again are cut out and stacked one under the other with wide white gaps, so one
+call reads them all and no figure can run into another cell's.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from .binarize import clean_ink, to_gray
-from .layout import Word
 from .tesseract import recognise
 
 Gray = npt.NDArray[np.uint8]
@@ -24,36 +22,23 @@ Gray = npt.NDArray[np.uint8]
 _WHITELIST = "0123456789.,-()%"
 _GAP_PX = 60
 _SPECK_PT = 0.0  # a decimal point in small table type is no bigger than a speck
+# One line per cell: the cells are stacked, and each is read as the line it is.
+_PSM_LINES = "6"
 
 
-@dataclass(slots=True)
-class Strip:
-    """One amount column cut from the page image: its pixels and where they came from."""
-
-    gray: Gray
-    x0: float
-    y0: float
-    scale: float
-
-
-def _canvas(strips: list[Strip]) -> tuple[Gray, list[int]]:
-    height = max(s.gray.shape[0] for s in strips)
-    width = sum(s.gray.shape[1] for s in strips) + _GAP_PX * (len(strips) + 1)
-    canvas = np.full((height + 2 * _GAP_PX, width), 255, dtype=np.uint8)
-    offsets: list[int] = []
-    x = _GAP_PX
-    for s in strips:
-        h, w = s.gray.shape
-        canvas[_GAP_PX : _GAP_PX + h, x : x + w] = s.gray
-        offsets.append(x)
-        x += w + _GAP_PX
-    return canvas, offsets
-
-
-def _digits_tsv(gray: Gray, dpi: int, language: str, psm: int = 6) -> str:
-    """Tesseract's word table for the image, read with digits and number signs only."""
-    options = ["--psm", str(psm), "-c", f"tessedit_char_whitelist={_WHITELIST}"]
-    return recognise(gray, dpi, language, "tsv", options)
+def _canvas(crops: list[Gray]) -> tuple[Gray, list[int]]:
+    width = max(c.shape[1] for c in crops) + 2 * _GAP_PX
+    height = sum(c.shape[0] for c in crops) + _GAP_PX * (len(crops) + 1)
+    canvas = np.full((height, width), 255, dtype=np.uint8)
+    tops: list[int] = []
+    y = _GAP_PX
+    for crop in crops:
+        h, w = crop.shape
+        # right-aligned, as amounts are printed: the figures stand in one column
+        canvas[y : y + h, width - _GAP_PX - w : width - _GAP_PX] = crop
+        tops.append(y)
+        y += h + _GAP_PX
+    return canvas, tops
 
 
 def parse_tsv(tsv: str) -> list[tuple[int, int, int, int, str]]:
@@ -71,32 +56,20 @@ def parse_tsv(tsv: str) -> list[tuple[int, int, int, int, str]]:
     return words
 
 
-def read_strips(strips: list[Strip], dpi: int, language: str) -> list[list[Word]]:
-    """Words of each strip, in page points, read with digits and number signs only."""
-    if not strips:
+def read_cells(crops: list[Gray], dpi: int, language: str) -> list[str]:
+    """The text of each cell image, read with digits and number signs only, in one call."""
+    if not crops:
         return []
-    canvas, offsets = _canvas([Strip(clean(s.gray, dpi), s.x0, s.y0, s.scale) for s in strips])
-    out: list[list[Word]] = [[] for _ in strips]
-    for left, top, width, height, text in parse_tsv(_digits_tsv(canvas, dpi, language)):
-        centre = left + width / 2
-        for i, (strip, offset) in enumerate(zip(strips, offsets, strict=True)):
-            if offset <= centre <= offset + strip.gray.shape[1]:
-                k = strip.scale
-                x0 = strip.x0 + (left - offset) * k
-                y0 = strip.y0 + (top - _GAP_PX) * k
-                out[i].append(Word(x0, y0, x0 + width * k, y0 + height * k, text, size=height * k))
+    canvas, tops = _canvas([clean(c, dpi) for c in crops])
+    options = ["--psm", _PSM_LINES, "-c", f"tessedit_char_whitelist={_WHITELIST}"]
+    found: list[list[tuple[int, str]]] = [[] for _ in crops]
+    for left, top, _, height, text in parse_tsv(recognise(canvas, dpi, language, "tsv", options)):
+        centre = top + height / 2
+        for i, (crop, y) in enumerate(zip(crops, tops, strict=True)):
+            if y - _GAP_PX / 2 <= centre <= y + crop.shape[0] + _GAP_PX / 2:
+                found[i].append((left, text))
                 break
-    return out
-
-
-def read_cell(gray: Gray, dpi: int, language: str) -> str:
-    """The text of one cell read as a single line: a lone narrow figure ("1", "0") that the
-    reading of a whole column passes over is found this way."""
-    height, width = gray.shape
-    canvas = np.full((height + 2 * _GAP_PX, width + 2 * _GAP_PX), 255, dtype=np.uint8)
-    canvas[_GAP_PX : _GAP_PX + height, _GAP_PX : _GAP_PX + width] = clean(gray, dpi)
-    words = parse_tsv(_digits_tsv(canvas, dpi, language, psm=7))
-    return " ".join(w[4] for w in words)
+    return [" ".join(text for _, text in sorted(words)) for words in found]
 
 
 def clean(gray: Gray, dpi: int) -> Gray:

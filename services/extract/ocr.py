@@ -19,13 +19,22 @@ import numpy as np
 import numpy.typing as npt
 import pymupdf
 
-from .binarize import clean_ink, to_gray
+from .binarize import grey_ink
 from .bullets import bullet_before
+from .digits import read_cells
 from .grid import Grid, find_grids
 from .hocr import OcrLine, OcrWord, parse_hocr
 from .layout import Line, Span, Word, inside
 from .limits import ExtractLimits
-from .scan_cells import clean_word, drop_strays, repair_numeric_columns, reread_amounts
+from .scan_cells import (
+    Cell,
+    cell_image,
+    cells_to_reread,
+    clean_word,
+    drop_strays,
+    repair_numeric_columns,
+    with_readings,
+)
 from .scan_image import (
     Render,
     erase_rules,
@@ -43,6 +52,8 @@ from .tuning import DEFAULT
 _MIN_CHARS = 20
 # The skew of a scan shows as well in a small rendering as in a large one.
 _SKEW_DPI = 100
+# Cells of one page read again at most: a garbled page must not become a page-sized image.
+MAX_CELL_READS = 80
 # Rules are found in a rendering at this resolution: enough to see a hairline, and small.
 _RULE_DPI = 150
 
@@ -184,16 +195,31 @@ def without_grid_rules(render: Render, grids: list[Grid]) -> npt.NDArray[np.uint
     return image
 
 
-def _table(
-    render: Render, grid: Grid, words: list[Word], number: int, language: str
-) -> TableDraft | None:
-    inner = [w for w in words if inside(w.xc, w.yc, grid.bbox) and clean_word(w)]
-    draft = fill_grid(
-        grid, drop_strays(grid, reread_amounts(render, grid, inner, language)), number, ocr=True
-    )
-    if draft is not None:
-        repair_numeric_columns(draft.rows)
-    return draft
+def _tables(
+    render: Render, grids: list[Grid], words: list[Word], number: int, language: str
+) -> list[TableDraft]:
+    """The page's ruled tables from the words of its OCR pass; the cells that fail a check are
+    read again, those of all tables of the page in one call."""
+    inner = [[w for w in words if inside(w.xc, w.yc, g.bbox) and clean_word(w)] for g in grids]
+    jobs = [
+        (index, cell, image)
+        for index, (grid, grid_words) in enumerate(zip(grids, inner, strict=True))
+        for cell in cells_to_reread(grid, grid_words)
+        if (image := cell_image(render, grid, cell)) is not None
+    ][:MAX_CELL_READS]
+    readings: list[dict[Cell, str]] = [{} for _ in grids]
+    texts = read_cells([image for _, _, image in jobs], render.dpi, language)
+    for (index, cell, _), text in zip(jobs, texts, strict=True):
+        readings[index][cell] = text
+    drafts: list[TableDraft] = []
+    for grid, grid_words, reread in zip(grids, inner, readings, strict=True):
+        draft = fill_grid(
+            grid, drop_strays(grid, with_readings(grid, grid_words, reread)), number, ocr=True
+        )
+        if draft is not None:
+            repair_numeric_columns(draft.rows)
+            drafts.append(draft)
+    return drafts
 
 
 def ocr_page(
@@ -208,18 +234,12 @@ def ocr_page(
     angle = estimate_skew(render_page(page, _SKEW_DPI, 0.0).gray)
     render = render_page(page, limits.ocr_dpi, angle)
     grids = table_grids(page, angle) if tables else []
-    gray = to_gray(
-        clean_ink(erase_rules(without_grid_rules(render, grids), render.scale), render.dpi)
-    )
+    gray = grey_ink(erase_rules(without_grid_rules(render, grids), render.scale), render.dpi)
     hocr = recognise(gray, render.dpi, limits.ocr_language, "hocr")
     lines = to_lines(parse_hocr(hocr), render, number)
     _mark_bullets(lines, gray, render)
     words = [w for ln in lines for w in ln.words]
-    drafts = [
-        draft
-        for grid in grids
-        if (draft := _table(render, grid, words, number, limits.ocr_language)) is not None
-    ]
+    drafts = _tables(render, grids, words, number, limits.ocr_language)
     lines = [
         ln
         for ln in lines

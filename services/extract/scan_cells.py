@@ -1,27 +1,32 @@
-"""Cells of scanned tables: amounts read again with digits only, specks and misreadings undone.
+"""Cells of scanned tables: the checks that send a cell to be read again, specks and
+misreadings undone.
 
-General-purpose OCR reads small figures as letters, drops thousands dots and runs neighbouring
-cells together; the amount cells of a table are therefore read a second time with digits only
-(digits.py), and that reading is taken wherever it gives an amount or the first one did not.
+The page's OCR pass reads most cells right. General-purpose OCR does read small figures as
+letters, drop minus signs and thousands dots and run neighbouring cells together; the cells
+whose reading fails a check are read a second time with digits only (digits.py), and that
+reading is taken where it gives an amount.
 """
 
 from __future__ import annotations
 
 import re
 
+import numpy as np
+import numpy.typing as npt
+
 from shared.years import is_year
 
-from .digits import Strip, read_cell, read_strips
 from .grid import Grid
 from .layout import Word
 from .scan_image import Render, crop, erase_rules
-from .scan_sums import repair_signs, restore_spilled_amounts
+from .scan_sums import repair_signs, restore_spilled_amounts, rows_not_adding_up
 from .tables import is_amount, scan_anchor
 
 Cell = tuple[int, int]
 
 _STRAY_CHARS = 3  # specks read as words are this short
-_MAX_CELL_READS = 12  # one Tesseract call each: bounded per table
+# A cell is read again from inside its rules, clear of the rule's own pixels.
+_RULE_MARGIN_PT = 1.5
 _STRAY_GAP_EM = 1.5
 
 
@@ -81,96 +86,60 @@ def amount_columns(readings: list[dict[Cell, str]], rows: set[int]) -> list[int]
     return out
 
 
-def _strip(render: Render, grid: Grid, col: int) -> Strip | None:
-    k = render.scale
-    cut = crop(render, (grid.xs[col], grid.bbox[1], grid.xs[col + 1], grid.bbox[3]))
-    if cut is None:
-        return None
-    gray, c0, r0 = cut
-    gray = erase_rules(gray, k)
-    band = max(int(2.0 / k), 1)
-    gray[:, :band] = 255
-    gray[:, -band:] = 255
-    return Strip(gray, (c0 + render.ox) * k, (r0 + render.oy) * k, k)
+def cells_to_reread(grid: Grid, words: list[Word]) -> list[Cell]:
+    """Cells of an amount column whose reading fails a check, and figures read with a letter.
 
-
-def reread_amounts(render: Render, grid: Grid, words: list[Word], language: str) -> list[Word]:
-    """Replace the words of amount cells by a digits-only reading of the same cells.
-
-    Only rows that show amounts in either reading take part, so column titles keep their
-    first reading; an empty cell of such a row is filled too, so figures that ran into the
-    neighbouring cell come back to their own column. A cell still no amount is read once
-    more on its own, and so is a figure with a letter in it in any column.
+    In the rows that show amounts, a cell of an amount column fails when it holds no amount
+    (a misreading, or a lone narrow figure the page pass passed over), and every amount cell of
+    a row fails when the row does not add up in a table whose last column sums the others (a
+    dropped minus, a digit misread). A figure with a letter in it ("B5%") fails in any column:
+    text columns are not read as amounts at all, so a target value beside text would otherwise
+    keep its misreading. Column titles keep their reading: their rows show no amounts.
     """
-    return _reread_figures_with_letters(
-        render, grid, _reread_columns(render, grid, words, language), language
+    texts = _texts(grid, words)
+    ncols = len(grid.xs) - 1
+    if ncols < 2:
+        return []
+    rows = data_rows([texts], ncols)
+    columns = amount_columns([texts], rows)
+    failing = {
+        (row, col) for row in rows for col in columns if not is_amount(texts.get((row, col), ""))
+    }
+    failing |= {
+        cell for cell, text in texts.items() if cell[1] > 0 and _FIGURE_WITH_LETTER.match(text)
+    }
+    table = [[texts.get((row, col), "") for col in range(ncols)] for row in range(len(grid.ys) - 1)]
+    for row in rows_not_adding_up(table, columns):
+        failing |= {(row, col) for col in columns if texts.get((row, col))}
+    return sorted(failing)
+
+
+def cell_image(render: Render, grid: Grid, cell: Cell) -> npt.NDArray[np.uint8] | None:
+    """The pixels inside a cell's rules, rules that still cross it painted out."""
+    cut = crop(render, _inner_box(grid, cell))
+    return None if cut is None else erase_rules(cut[0], render.scale)
+
+
+def _inner_box(grid: Grid, cell: Cell) -> tuple[float, float, float, float]:
+    row, col = cell
+    return (
+        grid.xs[col] + _RULE_MARGIN_PT,
+        grid.ys[row] + _RULE_MARGIN_PT,
+        grid.xs[col + 1] - _RULE_MARGIN_PT,
+        grid.ys[row + 1] - _RULE_MARGIN_PT,
     )
 
 
-def _reread_columns(render: Render, grid: Grid, words: list[Word], language: str) -> list[Word]:
-    """The amount columns read again as one image, and cells still no amount one by one."""
-    ncols = len(grid.xs) - 1
-    first = _texts(grid, words)
-    if ncols < 2 or sum(1 for (_, c), t in first.items() if c > 0 and _amountish(t)) < 2:
-        return words
-    strips = [_strip(render, grid, col) for col in range(1, ncols)]
-    if any(s is None for s in strips):
-        return words
-    digits = [w for ws in read_strips([s for s in strips if s], render.dpi, language) for w in ws]
-    reread = _by_cell(grid, [w for w in digits if clean_word(w)])
-    second = {cell: " ".join(w.text for w in ws) for cell, ws in reread.items()}
-    rows = data_rows([first, second], ncols)
-    columns = amount_columns([first, second], rows)
-    replaced: set[Cell] = set()
-    for cell, new in second.items():
-        wanted = cell[0] in rows and cell[1] in columns
-        if wanted and (is_amount(new) or not _amountish(first.get(cell, ""))):
-            replaced.add(cell)
-    kept = [w for w in words if _cell_of(grid, scan_anchor(w), w.yc) not in replaced]
-    out = kept + [w for cell in replaced for w in reread[cell]]
-    final = {**first, **{c: second[c] for c in replaced}}
-    misread = [
-        cell
-        for cell, text in sorted(final.items())
-        if cell[0] in rows and cell[1] in columns and text and not is_amount(text)
-    ]
-    for cell in misread[:_MAX_CELL_READS]:
-        word = _read_one_cell(render, grid, cell, language)
-        if word is not None:
-            out = [w for w in out if _cell_of(grid, scan_anchor(w), w.yc) != cell] + [word]
-    return out
+def with_readings(grid: Grid, words: list[Word], readings: dict[Cell, str]) -> list[Word]:
+    """The words of the grid, a cell's words replaced by its second reading where that reading
+    is an amount; any other second reading is worse than the first."""
+    better = {cell: text for cell, text in readings.items() if is_amount(text)}
+    kept = [w for w in words if _cell_of(grid, scan_anchor(w), w.yc) not in better]
+    return kept + [Word(*_inner_box(grid, cell), text) for cell, text in better.items()]
 
 
-# A figure with a letter OCR took for a digit ("B5%" for 85%): a cell of its own, in any column.
+# A figure with a letter OCR took for a digit ("B5%" for 85%).
 _FIGURE_WITH_LETTER = re.compile(r"^(?=.*\d)(?=.*[BOSlI])[-(]?[\dBOSlI][\dBOSlI.,]*\)?%?$")
-
-
-def _reread_figures_with_letters(
-    render: Render, grid: Grid, words: list[Word], language: str
-) -> list[Word]:
-    """Cells that read as a figure with a letter in it, read again with digits only; the new
-    reading counts only when it is an amount. Text columns are not read as amounts at all,
-    so a target value like "85%" beside text would otherwise keep its misreading."""
-    cells = [
-        cell
-        for cell, text in sorted(_texts(grid, words).items())
-        if cell[1] > 0 and _FIGURE_WITH_LETTER.match(text)
-    ]
-    for cell in cells[:_MAX_CELL_READS]:
-        word = _read_one_cell(render, grid, cell, language)
-        if word is not None:
-            words = [w for w in words if _cell_of(grid, scan_anchor(w), w.yc) != cell] + [word]
-    return words
-
-
-def _read_one_cell(render: Render, grid: Grid, cell: Cell, language: str) -> Word | None:
-    row, col = cell
-    box = (grid.xs[col] + 1.5, grid.ys[row] + 1.5, grid.xs[col + 1] - 1.5, grid.ys[row + 1] - 1.5)
-    cut = crop(render, box)
-    if cut is None:
-        return None
-    text = read_cell(erase_rules(cut[0], render.scale), render.dpi, language)
-    return Word(*box, text) if is_amount(text) else None
 
 
 def _short(word: Word) -> bool:

@@ -72,15 +72,17 @@ def estimate_skew(gray: npt.NDArray[np.uint8]) -> float:
 
 def _runs(mask: Mask, min_len: int) -> list[tuple[int, int, int]]:
     """(row, start, end) of every horizontal run of True at least `min_len` long."""
-    padded = np.zeros((mask.shape[0], mask.shape[1] + 2), dtype=np.int8)
+    height, width = mask.shape
+    padded = np.zeros((height, width + 2), dtype=np.int8)
     padded[:, 1:-1] = mask
-    diff = np.diff(padded, axis=1)
-    starts = np.argwhere(diff == 1)
-    ends = np.argwhere(diff == -1)
-    keep = (ends[:, 1] - starts[:, 1]) >= min_len
-    return [
-        (int(r), int(a), int(b)) for (r, a), b in zip(starts[keep], ends[keep][:, 1], strict=True)
-    ]
+    diff = np.diff(padded, axis=1).ravel()
+    # runs start and end in the same order, row by row: they pair up one to one
+    starts = np.flatnonzero(diff == 1)
+    ends = np.flatnonzero(diff == -1)
+    keep = ends - starts >= min_len
+    rows, cols = np.divmod(starts[keep], width + 1)
+    lengths = (ends - starts)[keep]
+    return [(int(r), int(a), int(a + n)) for r, a, n in zip(rows, cols, lengths, strict=True)]
 
 
 def image_segments(render: Render) -> tuple[list[Segment], list[Segment]]:

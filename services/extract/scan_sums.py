@@ -73,6 +73,21 @@ def repair_signs(rows: list[list[str]], columns: list[int]) -> None:
             row[fixes[0]] = _flipped(row[fixes[0]])
 
 
+def rows_not_adding_up(rows: list[list[str]], columns: list[int]) -> list[int]:
+    """Rows of amounts that do not add up, in a table whose last amount column sums."""
+    total = _sum_column(rows, columns)
+    if total is None:
+        return []
+    return [
+        index
+        for index, row in enumerate(rows)
+        if (values := _values(row, columns))
+        and total in values
+        and len(values) >= 2
+        and not _adds_up(values, total)
+    ]
+
+
 def _column_values(rows: list[list[str]], col: int) -> list[float | None]:
     """Per row the amount in `col`; None for a blank cell, a year or any other text."""
     out: list[float | None] = []

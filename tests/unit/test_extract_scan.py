@@ -10,19 +10,20 @@ import pytest
 
 from services.extract.binarize import clean_ink, ink_threshold
 from services.extract.bullets import bullet_before
-from services.extract.digits import Strip, parse_tsv, read_cell, read_strips
-from services.extract.grid import find_grids
+from services.extract.digits import parse_tsv, read_cells
+from services.extract.grid import Grid, find_grids
 from services.extract.layout import Line, Span, Word
 from services.extract.paragraphs import build_blocks
 from services.extract.scan_cells import (
     amount_columns,
+    cells_to_reread,
     clean_word,
     data_rows,
     drop_strays,
     repair_numeric_columns,
-    reread_amounts,
+    with_readings,
 )
-from services.extract.scan_image import Render, ruled_cells
+from services.extract.scan_image import ruled_cells
 from services.extract.tables import fill_grid
 from services.extract.text import merge_same_baseline, ocr_bullet, ocr_bullet_spans, split_marker
 
@@ -89,16 +90,14 @@ def _gray_300dpi(page: pymupdf.Page) -> np.ndarray:
 
 
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract missing")
-def test_amount_strips_are_read_with_their_signs_and_dots() -> None:
+def test_cells_are_read_again_with_their_signs_and_dots_in_one_call() -> None:
     doc = pymupdf.open()
-    page = doc.new_page(width=80, height=60)
-    page.insert_text((10, 20), "-10.382", fontsize=10)
-    page.insert_text((10, 40), "7.411", fontsize=10)
-    gray = _gray_300dpi(page)
-    (words,) = read_strips([Strip(gray, 100.0, 200.0, 72 / 300)], 300, "nld")
-    texts = [w.text for w in sorted(words, key=lambda w: w.y0)]
-    assert texts == ["-10.382", "7.411"]
-    assert 200.0 < words[0].y0 < 215.0
+    crops = []
+    for text in ("-10.382", "7.411", "1"):
+        page = doc.new_page(width=60, height=16)
+        page.insert_text((60 - 5.2 * len(text) - 4, 12), text, fontsize=9)
+        crops.append(_gray_300dpi(page))
+    assert read_cells(crops, 300, "nld") == ["-10.382", "7.411", "1"]
 
 
 @pytest.mark.parametrize(
@@ -222,15 +221,6 @@ def test_ocr_block_does_not_run_into_a_heading_on_the_next_page() -> None:
     assert len(build_blocks([last, wrapped], 10.0, 2.0)) == 1
 
 
-@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract missing")
-def test_a_lone_narrow_figure_is_read_from_its_cell() -> None:
-    doc = pymupdf.open()
-    page = doc.new_page(width=60, height=16)
-    page.insert_text((44, 12), "1", fontsize=9)
-    gray = _gray_300dpi(page)
-    assert read_cell(gray, 300, "nld") == "1"
-
-
 def test_serif_runs_inside_a_cell_are_no_row_rules() -> None:
     hs = [(10.0, 10.0, 300.0), (40.0, 10.0, 300.0), (70.0, 10.0, 300.0), (33.0, 60.0, 99.0)]
     vs = [(10.0, 10.0, 70.0), (100.0, 10.0, 70.0), (300.0, 10.0, 70.0), (200.0, 41.0, 52.0)]
@@ -345,21 +335,54 @@ def test_an_amount_whose_box_ocr_stretched_over_specks_stays_in_its_own_cell() -
     assert draft.rows[1] == ["Totaallasten", "33.955", "33.976"]
 
 
-@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract missing")
-def test_a_figure_read_with_a_letter_in_a_text_table_is_read_again_with_digits() -> None:
-    doc = pymupdf.open()
-    page = doc.new_page(width=300, height=40)
-    page.insert_text((10, 25), "Aandeel rookvrij", fontsize=10)
-    page.insert_text((240, 25), "85%", fontsize=10)
-    gray = _gray_300dpi(page)
-    render = Render(gray, 300, 0, 0)
-    (grid,) = find_grids(
-        [(5.0, 5.0, 295.0), (35.0, 5.0, 295.0)],
-        [(5.0, 5.0, 35.0), (200.0, 5.0, 35.0), (295.0, 5.0, 35.0)],
-    )
+def _grid_words(rows: list[list[str]]) -> tuple[Grid, list[Word]]:
+    """A ruled grid of 100 x 20 pt cells and one word per filled cell, as OCR would read it."""
+    xs = [10.0 + 100.0 * i for i in range(len(rows[0]) + 1)]
+    ys = [10.0 + 20.0 * i for i in range(len(rows) + 1)]
+    (grid,) = find_grids([(y, xs[0], xs[-1]) for y in ys], [(x, ys[0], ys[-1]) for x in xs])
     words = [
-        Word(10.0, 15.0, 90.0, 27.0, "Aandeel rookvrij"),
-        Word(240.0, 15.0, 262.0, 27.0, "B5%"),
+        Word(xs[c] + 60.0, ys[r] + 5.0, xs[c] + 95.0, ys[r] + 15.0, text)
+        for r, row in enumerate(rows)
+        for c, text in enumerate(row)
+        if text
     ]
-    texts = [w.text for w in reread_amounts(render, grid, words, "nld")]
-    assert texts == ["Aandeel rookvrij", "85%"]
+    return grid, words
+
+
+def test_amounts_the_page_pass_read_are_not_read_again() -> None:
+    grid, words = _grid_words(
+        [
+            ["Taakveld", "Incidenteel", "Structureel", "Totaal"],
+            ["Wijkteams", "-240.000", "-648.000", "-888.000"],
+            ["Jeugdhulp", "-110.000", "-402.000", "-512.000"],
+            ["Wmo", "-61.000", "-23.000", "-84.000"],
+        ]
+    )
+    assert cells_to_reread(grid, words) == []
+
+
+def test_a_cell_that_breaks_the_sum_or_holds_no_amount_is_read_again() -> None:
+    grid, words = _grid_words(
+        [
+            ["Taakveld", "Incidenteel", "Structureel", "Totaal"],
+            ["Wijkteams", "-240.000", "-648.000", "-888.000"],
+            ["Jeugdhulp", "-110.000", "-402.000", "-512.000"],
+            ["Ambulant", "-130.000", "-186.000", "-316.000"],
+            ["Wmo", "61.000", "-23.000", "-84.000"],
+            ["Vervoer", "-12.000", "B", "-12.000"],
+        ]
+    )
+    assert cells_to_reread(grid, words) == [(4, 1), (4, 2), (4, 3), (5, 2)]
+
+
+def test_a_figure_read_with_a_letter_in_a_text_column_is_read_again() -> None:
+    grid, words = _grid_words([["Aandeel rookvrij", "B5%"], ["Toelichting", "zie boven"]])
+    assert cells_to_reread(grid, words) == [(0, 1)]
+
+
+def test_a_second_reading_counts_only_where_it_is_an_amount() -> None:
+    grid, words = _grid_words([["Wmo", "61.000", "B5%"]])
+    out = with_readings(grid, words, {(0, 1): "-61.000", (0, 2): ""})
+    draft = fill_grid(grid, out, 1, ocr=True)
+    assert draft is not None
+    assert draft.rows == [["Wmo", "-61.000", "B5%"]]
