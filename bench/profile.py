@@ -33,8 +33,7 @@ SCAN = "bergdijk-jaarverslag-2022-C.pdf"
 # everything below it.
 PARTS = (
     ("page OCR", "services/extract/tesseract.py", "recognise"),
-    ("cell OCR", "services/extract/digits.py", "read_strips"),
-    ("cell OCR", "services/extract/digits.py", "read_cell"),
+    ("cell OCR", "services/extract/digits.py", "read_cells"),
     ("rendering", "services/extract/scan_image.py", "render_page"),
     ("binarisation", "services/extract/binarize.py", "clean_ink"),
     ("binarisation", "services/extract/binarize.py", "to_gray"),
@@ -82,24 +81,20 @@ def scan_parts(name: str = SCAN) -> dict[str, float]:
 
 def _parts(profiler: Profiler) -> dict[str, float]:
     root = profiler.last_session.root_frame() if profiler.last_session else None
-    totals = {part: 0.0 for part, _, _ in PARTS} | {LAYOUT: 0.0}
+    totals = {part: 0.0 for part, _, _ in PARTS}
     stack: list[Frame] = [root] if root else []
     while stack:
         frame = stack.pop()
         path = (frame.file_path or "").replace("\\", "/")
         part = next(
-            (
-                p
-                for p, module, function in PARTS
-                if path.endswith(module) and frame.function == function
-            ),
+            (p for p, module, name in PARTS if path.endswith(module) and frame.function == name),
             None,
         )
-        if part is not None:
+        if part is None:
+            stack.extend(frame.children)
+        else:
             totals[part] += frame.time
-            continue
-        totals[LAYOUT] += frame.total_self_time
-        stack.extend(frame.children)
+    totals[LAYOUT] = (root.time if root else 0.0) - sum(totals.values())
     return {part: round(seconds, 2) for part, seconds in totals.items()}
 
 

@@ -53,34 +53,27 @@ def _texts(grid: Grid, words: list[Word]) -> dict[Cell, str]:
     return {cell: " ".join(w.text for w in ws) for cell, ws in _by_cell(grid, words).items()}
 
 
-def data_rows(readings: list[dict[Cell, str]], ncols: int) -> set[int]:
-    """Rows that show amounts (a year in a column title does not count) in any reading."""
+def data_rows(texts: dict[Cell, str], ncols: int) -> set[int]:
+    """Rows that show amounts (a year in a column title does not count)."""
     need = 2 if ncols > 2 else 1
-    rows: set[int] = set()
-    for texts in readings:
-        counts: dict[int, int] = {}
-        for (row, col), text in texts.items():
-            if col > 0 and _amountish(text):
-                counts[row] = counts.get(row, 0) + 1
-        rows |= {row for row, n in counts.items() if n >= need}
-    return rows
+    counts: dict[int, int] = {}
+    for (row, col), text in texts.items():
+        if col > 0 and _amountish(text):
+            counts[row] = counts.get(row, 0) + 1
+    return {row for row, n in counts.items() if n >= need}
 
 
-def amount_columns(readings: list[dict[Cell, str]], rows: set[int]) -> list[int]:
+def amount_columns(texts: dict[Cell, str], rows: set[int]) -> list[int]:
     """Columns (never the first, which holds the labels) where, in rows with amounts, at least
-    half of the filled cells are amounts in one of the readings.
+    half of the filled cells are amounts.
 
     Cells of nothing but rule remnants ("|", ":") do not count either way.
     """
-    cells = {cell for texts in readings for cell in texts if cell[0] in rows and cell[1] > 0}
     out: list[int] = []
-    for col in sorted({c for _, c in cells}):
-        filled = amounts = 0
-        for cell in (c for c in cells if c[1] == col):
-            texts = [t.get(cell, "") for t in readings]
-            if any(any(ch.isalnum() for ch in t) for t in texts):
-                filled += 1
-                amounts += any(_amountish(t) for t in texts)
+    for col in sorted({c for (r, c) in texts if r in rows and c > 0}):
+        cells = [t for (r, c), t in texts.items() if r in rows and c == col]
+        filled = sum(1 for t in cells if any(ch.isalnum() for ch in t))
+        amounts = sum(1 for t in cells if _amountish(t))
         if amounts and amounts >= 0.5 * filled:
             out.append(col)
     return out
@@ -100,8 +93,8 @@ def cells_to_reread(grid: Grid, words: list[Word]) -> list[Cell]:
     ncols = len(grid.xs) - 1
     if ncols < 2:
         return []
-    rows = data_rows([texts], ncols)
-    columns = amount_columns([texts], rows)
+    rows = data_rows(texts, ncols)
+    columns = amount_columns(texts, rows)
     failing = {
         (row, col) for row in rows for col in columns if not is_amount(texts.get((row, col), ""))
     }

@@ -76,11 +76,14 @@ def test_amount_columns_skip_labels_titles_and_text() -> None:
         (2, 1): "Û",
         (2, 2): "B5",
         (2, 3): "hogere baten",
+        (3, 0): "650 - Arbeidsparticipatie",
+        (3, 1): "0",
+        (3, 2): "85",
+        (3, 3): "geen",
     }
-    digits = {(2, 1): "0", (2, 2): "85"}
-    rows = data_rows([texts, digits], 4)
-    assert rows == {1, 2}
-    assert amount_columns([texts, digits], rows) == [1, 2]
+    rows = data_rows(texts, 4)
+    assert rows == {1, 3}
+    assert amount_columns(texts, rows) == [1, 2]
 
 
 def _gray_300dpi(page: pymupdf.Page) -> np.ndarray:
