@@ -1,4 +1,4 @@
-"""Table cells of a scan read again with digits only.
+"""Table cells of a scan read again: amounts with digits only, column titles finer.
 
 General-purpose OCR reads small figures in a table as letters ("Û" for 0, "B5" for 85), drops
 thousands dots and minus signs; Tesseract can be told which characters a text may hold. The
@@ -14,7 +14,7 @@ import io
 import numpy as np
 import numpy.typing as npt
 
-from .binarize import clean_ink, to_gray
+from .binarize import clean_ink, grey_ink, to_gray
 from .tesseract import recognise
 
 Gray = npt.NDArray[np.uint8]
@@ -56,20 +56,41 @@ def parse_tsv(tsv: str) -> list[tuple[int, int, int, int, str]]:
     return words
 
 
-def read_cells(crops: list[Gray], dpi: int, language: str) -> list[str]:
-    """The text of each cell image, read with digits and number signs only, in one call."""
+def _read_stacked(crops: list[Gray], dpi: int, language: str, options: list[str]) -> list[str]:
+    """The text of each image, all stacked on one canvas and read in one call."""
     if not crops:
         return []
-    canvas, tops = _canvas([clean(c, dpi) for c in crops])
-    options = ["--psm", _PSM_LINES, "-c", f"tessedit_char_whitelist={_WHITELIST}"]
-    found: list[list[tuple[int, str]]] = [[] for _ in crops]
+    canvas, tops = _canvas(crops)
+    found: list[list[tuple[int, int, int, str]]] = [[] for _ in crops]
     for left, top, _, height, text in parse_tsv(recognise(canvas, dpi, language, "tsv", options)):
         centre = top + height / 2
         for i, (crop, y) in enumerate(zip(crops, tops, strict=True)):
             if y - _GAP_PX / 2 <= centre <= y + crop.shape[0] + _GAP_PX / 2:
-                found[i].append((left, text))
+                found[i].append((top, height, left, text))
                 break
-    return [" ".join(text for _, text in sorted(words)) for words in found]
+    return [_in_reading_order(words) for words in found]
+
+
+def _in_reading_order(words: list[tuple[int, int, int, str]]) -> str:
+    """Words of one cell line by line, each line from left to right."""
+    lines: list[list[tuple[int, int, int, str]]] = []
+    for word in sorted(words):
+        if lines and word[0] - lines[-1][0][0] < 0.5 * lines[-1][0][1]:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return " ".join(text for line in lines for *_, text in sorted(line, key=lambda w: w[2]))
+
+
+def read_cells(crops: list[Gray], dpi: int, language: str) -> list[str]:
+    """The text of each cell image, read with digits and number signs only, in one call."""
+    options = ["--psm", _PSM_LINES, "-c", f"tessedit_char_whitelist={_WHITELIST}"]
+    return _read_stacked([clean(c, dpi) for c in crops], dpi, language, options)
+
+
+def read_titles(crops: list[Gray], dpi: int, language: str) -> list[str]:
+    """The text of each column title image, in one call."""
+    return _read_stacked([grey_ink(c, dpi) for c in crops], dpi, language, ["--psm", _PSM_LINES])
 
 
 def clean(gray: Gray, dpi: int) -> Gray:

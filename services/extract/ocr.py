@@ -12,6 +12,7 @@ reading fails a check are read again, with digits only (scan_cells.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from multiprocessing.sharedctypes import Synchronized
 
@@ -21,10 +22,10 @@ import pymupdf
 
 from .binarize import grey_ink
 from .bullets import bullet_before
-from .digits import read_cells
+from .digits import read_cells, read_titles
 from .grid import Grid, find_grids
 from .hocr import OcrLine, OcrWord, parse_hocr
-from .layout import Line, Span, Word, inside
+from .layout import Line, Span, Word, inside, union
 from .limits import ExtractLimits
 from .scan_cells import (
     Cell,
@@ -33,6 +34,7 @@ from .scan_cells import (
     clean_word,
     drop_strays,
     repair_numeric_columns,
+    title_cells,
     with_readings,
 )
 from .scan_image import (
@@ -44,16 +46,23 @@ from .scan_image import (
     render_page,
     ruled_cells,
 )
-from .tables import TableDraft, fill_grid
+from .tables import TableDraft, fill_grid, is_amount
 from .tesseract import recognise
 from .text import ocr_bullet_spans, ocr_lines, split_marker
 from .tuning import DEFAULT
 
 _MIN_CHARS = 20
+
+CellReader = Callable[[list[npt.NDArray[np.uint8]], int, str], list[str]]
 # The skew of a scan shows as well in a small rendering as in a large one.
 _SKEW_DPI = 100
 # Cells of one page read again at most: a garbled page must not become a page-sized image.
 MAX_CELL_READS = 80
+# Column titles are read again at this resolution: at the page's, bold type on shaded cells
+# runs together.
+_TITLE_DPI = 450
+# The title band is rendered with this much room, for the few points straightening moves it.
+_TITLE_MARGIN_PT = 6.0
 # Rules are found in a rendering at this resolution: enough to see a hairline, and small.
 _RULE_DPI = 150
 
@@ -195,27 +204,65 @@ def without_grid_rules(render: Render, grids: list[Grid]) -> npt.NDArray[np.uint
     return image
 
 
-def _tables(
-    render: Render, grids: list[Grid], words: list[Word], number: int, language: str
-) -> list[TableDraft]:
-    """The page's ruled tables from the words of its OCR pass; the cells that fail a check are
-    read again, those of all tables of the page in one call."""
-    inner = [[w for w in words if inside(w.xc, w.yc, g.bbox) and clean_word(w)] for g in grids]
+def _reread(
+    render: Render, grids: list[Grid], cells: list[list[Cell]], read: CellReader, language: str
+) -> list[dict[Cell, str]]:
+    """Per grid, the second reading of the given cells, those of all grids in one call."""
     jobs = [
         (index, cell, image)
-        for index, (grid, grid_words) in enumerate(zip(grids, inner, strict=True))
-        for cell in cells_to_reread(grid, grid_words)
+        for index, (grid, grid_cells) in enumerate(zip(grids, cells, strict=True))
+        for cell in grid_cells
         if (image := cell_image(render, grid, cell)) is not None
     ][:MAX_CELL_READS]
     readings: list[dict[Cell, str]] = [{} for _ in grids]
-    texts = read_cells([image for _, _, image in jobs], render.dpi, language)
+    texts = read([image for _, _, image in jobs], render.dpi, language)
     for (index, cell, _), text in zip(jobs, texts, strict=True):
         readings[index][cell] = text
+    return readings
+
+
+def _title_render(page: pymupdf.Page, angle: float, grids: list[Grid]) -> Render:
+    """The band of the column titles of every table, rendered fine."""
+    boxes = [(g.bbox[0], g.ys[0], g.bbox[2], g.ys[1]) for g in grids]
+    x0, y0, x1, y1 = union(boxes)
+    margin = _TITLE_MARGIN_PT
+    return render_page(
+        page, _TITLE_DPI, angle, (x0 - margin, y0 - margin, x1 + margin, y1 + margin)
+    )
+
+
+def _tables(
+    page: pymupdf.Page,
+    angle: float,
+    render: Render,
+    grids: list[Grid],
+    words: list[Word],
+    number: int,
+    language: str,
+) -> list[TableDraft]:
+    """The page's ruled tables from the words of its OCR pass.
+
+    The amount cells that fail a check are read again with digits only. The column titles are
+    read again at a finer resolution: they decide how every cell below them is taken, and, set
+    in bold on shaded cells, they are what the page pass misreads most ("Fresiatie").
+    """
+    inner = [[w for w in words if inside(w.xc, w.yc, g.bbox) and clean_word(w)] for g in grids]
+    amounts = _reread(
+        render,
+        grids,
+        [cells_to_reread(g, ws) for g, ws in zip(grids, inner, strict=True)],
+        read_cells,
+        language,
+    )
+    titles = [title_cells(g, ws) for g, ws in zip(grids, inner, strict=True)]
+    fine = _title_render(page, angle, grids) if any(titles) else render
+    headers = _reread(fine, grids, titles, read_titles, language)
     drafts: list[TableDraft] = []
-    for grid, grid_words, reread in zip(grids, inner, readings, strict=True):
-        draft = fill_grid(
-            grid, drop_strays(grid, with_readings(grid, grid_words, reread)), number, ocr=True
-        )
+    for grid, grid_words, reread, header in zip(grids, inner, amounts, headers, strict=True):
+        readings = {c: t for c, t in reread.items() if is_amount(t)}
+        readings |= {c: t for c, t in header.items() if any(ch.isalnum() for ch in t)}
+        read = drop_strays(grid, with_readings(grid, grid_words, readings))
+        draft = fill_grid(grid, read, number, ocr=True)
         if draft is not None:
             repair_numeric_columns(draft.rows)
             drafts.append(draft)
@@ -239,7 +286,7 @@ def ocr_page(
     lines = to_lines(parse_hocr(hocr), render, number)
     _mark_bullets(lines, gray, render)
     words = [w for ln in lines for w in ln.words]
-    drafts = _tables(render, grids, words, number, limits.ocr_language)
+    drafts = _tables(page, angle, render, grids, words, number, limits.ocr_language)
     lines = [
         ln
         for ln in lines

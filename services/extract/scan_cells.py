@@ -107,13 +107,8 @@ def cells_to_reread(grid: Grid, words: list[Word]) -> list[Cell]:
     return sorted(failing)
 
 
-def cell_image(render: Render, grid: Grid, cell: Cell) -> npt.NDArray[np.uint8] | None:
-    """The pixels inside a cell's rules, rules that still cross it painted out."""
-    cut = crop(render, _inner_box(grid, cell))
-    return None if cut is None else erase_rules(cut[0], render.scale)
-
-
-def _inner_box(grid: Grid, cell: Cell) -> tuple[float, float, float, float]:
+def inner_box(grid: Grid, cell: Cell) -> tuple[float, float, float, float]:
+    """The cell's rectangle inside its rules, clear of the rules' own pixels."""
     row, col = cell
     return (
         grid.xs[col] + _RULE_MARGIN_PT,
@@ -123,12 +118,24 @@ def _inner_box(grid: Grid, cell: Cell) -> tuple[float, float, float, float]:
     )
 
 
+def cell_image(render: Render, grid: Grid, cell: Cell) -> npt.NDArray[np.uint8] | None:
+    """The pixels inside a cell's rules, rules that still cross it painted out."""
+    cut = crop(render, inner_box(grid, cell))
+    return None if cut is None else erase_rules(cut[0], render.scale)
+
+
+def title_cells(grid: Grid, words: list[Word]) -> list[Cell]:
+    """The column titles: the filled cells of the first row, when it shows no amounts."""
+    texts = _texts(grid, words)
+    if 0 in data_rows(texts, len(grid.xs) - 1):
+        return []
+    return sorted(cell for cell, text in texts.items() if cell[0] == 0 and text.strip())
+
+
 def with_readings(grid: Grid, words: list[Word], readings: dict[Cell, str]) -> list[Word]:
-    """The words of the grid, a cell's words replaced by its second reading where that reading
-    is an amount; any other second reading is worse than the first."""
-    better = {cell: text for cell, text in readings.items() if is_amount(text)}
-    kept = [w for w in words if _cell_of(grid, scan_anchor(w), w.yc) not in better]
-    return kept + [Word(*_inner_box(grid, cell), text) for cell, text in better.items()]
+    """The words of the grid, the words of each cell read again replaced by its reading."""
+    kept = [w for w in words if _cell_of(grid, scan_anchor(w), w.yc) not in readings]
+    return kept + [Word(*inner_box(grid, cell), text) for cell, text in readings.items()]
 
 
 # A figure with a letter OCR took for a digit ("B5%" for 85%).

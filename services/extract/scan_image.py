@@ -40,9 +40,11 @@ class Render:
         return 72.0 / self.dpi
 
 
-def render_page(page: pymupdf.Page, dpi: int, angle: float) -> Render:
+def render_page(page: pymupdf.Page, dpi: int, angle: float, clip: BBox | None = None) -> Render:
+    """The page straightened by `angle`, or only the part of it inside `clip` (page points)."""
     matrix = pymupdf.Matrix(dpi / 72, dpi / 72).prerotate(angle)
-    pix = page.get_pixmap(matrix=matrix, colorspace=pymupdf.csGRAY, alpha=False)
+    area = pymupdf.Rect(clip) if clip else None
+    pix = page.get_pixmap(matrix=matrix, colorspace=pymupdf.csGRAY, alpha=False, clip=area)
     arr = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)
     return Render(arr[:, : pix.width], dpi, pix.x, pix.y)
 

@@ -21,6 +21,7 @@ from services.extract.scan_cells import (
     data_rows,
     drop_strays,
     repair_numeric_columns,
+    title_cells,
     with_readings,
 )
 from services.extract.scan_image import ruled_cells
@@ -383,9 +384,15 @@ def test_a_figure_read_with_a_letter_in_a_text_column_is_read_again() -> None:
     assert cells_to_reread(grid, words) == [(0, 1)]
 
 
-def test_a_second_reading_counts_only_where_it_is_an_amount() -> None:
+def test_a_second_reading_replaces_the_words_of_its_cell() -> None:
     grid, words = _grid_words([["Wmo", "61.000", "B5%"]])
-    out = with_readings(grid, words, {(0, 1): "-61.000", (0, 2): ""})
-    draft = fill_grid(grid, out, 1, ocr=True)
+    draft = fill_grid(grid, with_readings(grid, words, {(0, 1): "-61.000"}), 1, ocr=True)
     assert draft is not None
     assert draft.rows == [["Wmo", "-61.000", "B5%"]]
+
+
+def test_the_column_titles_are_read_again_but_a_first_row_of_amounts_is_not() -> None:
+    grid, words = _grid_words([["Prestatie", "Fresiatie", ""], ["Huiskamers", "60", "70"]])
+    assert title_cells(grid, words) == [(0, 0), (0, 1)]
+    grid, words = _grid_words([["Lasten", "115.850", "115.372"], ["Baten", "31.846", "33.912"]])
+    assert title_cells(grid, words) == []
