@@ -40,10 +40,10 @@ def _properties(title: str) -> dict[str, list[str]]:
 
 
 def _box(props: dict[str, list[str]]) -> PixelBox | None:
-    values = props.get("bbox", [])
-    if len(values) != 4:
+    try:
+        x0, y0, x1, y1 = (int(v) for v in props.get("bbox", []))
+    except ValueError:
         return None
-    x0, y0, x1, y1 = (int(v) for v in values)
     return x0, y0, x1, y1
 
 
