@@ -180,6 +180,14 @@ def mark_header_and_section_rows(table: TableDraft, tuning: CellTuning) -> None:
             # even when its values carry a unit ("60 bezoekers") and so do not read as numbers.
             if header > 0 and table.bold_rows[0] and not table.bold_rows[header]:
                 break
+            # Column titles are short; a plain row below them with a sentence in it is the first
+            # body row. Scans show no bold, so this is what ends their titles.
+            if (
+                header > 0
+                and not table.bold_rows[header]
+                and any(len(c) > tuning.title_max_chars for c in r)
+            ):
+                break
             header += 1
         header = min(header, max(len(rows) - 1, 0))
     elif (

@@ -95,6 +95,9 @@ class ParagraphTuning(_Frozen):
     short_line_share: float = Field(
         0.7, gt=0, le=1, description="an OCR line ending a sentence this short ends a paragraph"
     )
+    wrap_slack_em: float = Field(
+        1.0, ge=0, description="OCR word boxes are this far off: room smaller than it is no room"
+    )
 
 
 class ReadingOrderTuning(_Frozen):
