@@ -173,7 +173,7 @@ def ruled_cells(grid: Grid) -> Grid:
     """
     ys = _crossing(grid.ys, grid.hsegs, grid.xs)
     xs = _crossing(grid.xs, grid.vsegs, ys)
-    return Grid(grid.bbox, xs, ys, grid.vsegs, grid.hsegs)
+    return Grid(grid.bbox, xs, ys, grid.vsegs, grid.hsegs, grid.tuning)
 
 
 # Share of a border the rule must cover to count as drawn; scans break rules in places.
