@@ -12,21 +12,19 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from .tuning import OcrTuning
+
 Gray = npt.NDArray[np.uint8]
 Mask = npt.NDArray[np.bool_]
 
-_SPECK_PT = 0.45
-_MAX_THRESHOLD = 175
-_MIN_THRESHOLD = 90
 
-
-def ink_threshold(gray: Gray) -> int:
+def ink_threshold(gray: Gray, tuning: OcrTuning) -> int:
     """Otsu's threshold between ink and paper, kept within a sane band so that a page with
     hardly any text or with heavy shading is not split at a wild level."""
     hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
     total = hist.sum()
     if total == 0:
-        return _MAX_THRESHOLD
+        return tuning.max_ink_level
     levels = np.arange(256, dtype=np.float64)
     weight0 = np.cumsum(hist)
     weight1 = total - weight0
@@ -35,7 +33,7 @@ def ink_threshold(gray: Gray) -> int:
     with np.errstate(divide="ignore", invalid="ignore"):
         between = (mean_all * weight0 / total - mean0) ** 2 / (weight0 * weight1)
     between = np.nan_to_num(between)
-    return int(np.clip(int(np.argmax(between)), _MIN_THRESHOLD, _MAX_THRESHOLD))
+    return int(np.clip(int(np.argmax(between)), tuning.min_ink_level, tuning.max_ink_level))
 
 
 def _box_count(mask: Mask, radius: int) -> npt.NDArray[np.uint16]:
@@ -53,13 +51,16 @@ def _box_count(mask: Mask, radius: int) -> npt.NDArray[np.uint16]:
     return counts
 
 
-def clean_ink(gray: Gray, dpi: int, speck_pt: float = _SPECK_PT) -> Mask:
+def clean_ink(gray: Gray, dpi: int, speck_pt: float, tuning: OcrTuning) -> Mask:
     """Ink pixels of a page image without shading and specks up to about `speck_pt` across."""
-    ink = gray < ink_threshold(gray)
+    ink = gray < ink_threshold(gray, tuning)
     if speck_pt <= 0:
         return ink
     radius = max(round(speck_pt * dpi / 72), 1)
-    keep: Mask = ink & (_box_count(ink, radius) >= (radius + 1) ** 2)
+    # A pixel stays when its window holds at least a square of ink one pixel wider than the
+    # speck radius: a speck cannot fill that much, a full stop or a stroke can.
+    side = radius + 1
+    keep: Mask = ink & (_box_count(ink, radius) >= side * side)
     return keep
 
 
@@ -68,12 +69,12 @@ def to_gray(mask: Mask) -> Gray:
     return np.where(mask, 0, 255).astype(np.uint8)
 
 
-def grey_ink(gray: Gray, dpi: int) -> Gray:
+def grey_ink(gray: Gray, dpi: int, tuning: OcrTuning) -> Gray:
     """Paper, shading and specks white, ink left in its shades of grey.
 
     Tesseract's own binarisation of the ink alone draws the edges of glyphs finer than a
     threshold chosen for the whole page: at that threshold the letters of bold headings on
     shaded cells run together ("Presiatie" for "Prestatie").
     """
-    out: Gray = np.where(clean_ink(gray, dpi), gray, 255).astype(np.uint8)
+    out: Gray = np.where(clean_ink(gray, dpi, tuning.speck_pt, tuning), gray, 255).astype(np.uint8)
     return out

@@ -16,28 +16,27 @@ import numpy.typing as npt
 
 from .binarize import clean_ink, grey_ink, to_gray
 from .tesseract import recognise
+from .tuning import ExtractTuning, ScanCellTuning
 
 Gray = npt.NDArray[np.uint8]
 
 _WHITELIST = "0123456789.,-()%"
-_GAP_PX = 60
-_SPECK_PT = 0.0  # a decimal point in small table type is no bigger than a speck
 # One line per cell: the cells are stacked, and each is read as the line it is.
 _PSM_LINES = "6"
 
 
-def _canvas(crops: list[Gray]) -> tuple[Gray, list[int]]:
-    width = max(c.shape[1] for c in crops) + 2 * _GAP_PX
-    height = sum(c.shape[0] for c in crops) + _GAP_PX * (len(crops) + 1)
+def _canvas(crops: list[Gray], gap: int) -> tuple[Gray, list[int]]:
+    width = max(c.shape[1] for c in crops) + 2 * gap
+    height = sum(c.shape[0] for c in crops) + gap * (len(crops) + 1)
     canvas = np.full((height, width), 255, dtype=np.uint8)
     tops: list[int] = []
-    y = _GAP_PX
+    y = gap
     for crop in crops:
         h, w = crop.shape
         # right-aligned, as amounts are printed: the figures stand in one column
-        canvas[y : y + h, width - _GAP_PX - w : width - _GAP_PX] = crop
+        canvas[y : y + h, width - gap - w : width - gap] = crop
         tops.append(y)
-        y += h + _GAP_PX
+        y += h + gap
     return canvas, tops
 
 
@@ -56,43 +55,51 @@ def parse_tsv(tsv: str) -> list[tuple[int, int, int, int, str]]:
     return words
 
 
-def _read_stacked(crops: list[Gray], dpi: int, language: str, options: list[str]) -> list[str]:
+def _read_stacked(
+    crops: list[Gray], dpi: int, language: str, options: list[str], tuning: ScanCellTuning
+) -> list[str]:
     """The text of each image, all stacked on one canvas and read in one call."""
     if not crops:
         return []
-    canvas, tops = _canvas(crops)
+    gap = tuning.stack_gap_px
+    canvas, tops = _canvas(crops, gap)
+    # A word belongs to the image whose band, widened by half the gap each side, holds its
+    # middle: the gap between two images is shared by both.
+    reach = gap / 2
     found: list[list[tuple[int, int, int, str]]] = [[] for _ in crops]
     for left, top, _, height, text in parse_tsv(recognise(canvas, dpi, language, "tsv", options)):
         centre = top + height / 2
         for i, (crop, y) in enumerate(zip(crops, tops, strict=True)):
-            if y - _GAP_PX / 2 <= centre <= y + crop.shape[0] + _GAP_PX / 2:
+            if y - reach <= centre <= y + crop.shape[0] + reach:
                 found[i].append((top, height, left, text))
                 break
-    return [_in_reading_order(words) for words in found]
+    return [_in_reading_order(words, tuning) for words in found]
 
 
-def _in_reading_order(words: list[tuple[int, int, int, str]]) -> str:
+def _in_reading_order(words: list[tuple[int, int, int, str]], tuning: ScanCellTuning) -> str:
     """Words of one cell line by line, each line from left to right."""
     lines: list[list[tuple[int, int, int, str]]] = []
     for word in sorted(words):
-        if lines and word[0] - lines[-1][0][0] < 0.5 * lines[-1][0][1]:
+        if lines and word[0] - lines[-1][0][0] < tuning.same_line_share * lines[-1][0][1]:
             lines[-1].append(word)
         else:
             lines.append([word])
     return " ".join(text for line in lines for *_, text in sorted(line, key=lambda w: w[2]))
 
 
-def read_cells(crops: list[Gray], dpi: int, language: str) -> list[str]:
+def read_cells(crops: list[Gray], dpi: int, language: str, tuning: ExtractTuning) -> list[str]:
     """The text of each cell image, read with digits and number signs only, in one call."""
     options = ["--psm", _PSM_LINES, "-c", f"tessedit_char_whitelist={_WHITELIST}"]
-    return _read_stacked([clean(c, dpi) for c in crops], dpi, language, options)
+    cleaned = [clean(c, dpi, tuning) for c in crops]
+    return _read_stacked(cleaned, dpi, language, options, tuning.scan_cells)
 
 
-def read_titles(crops: list[Gray], dpi: int, language: str) -> list[str]:
+def read_titles(crops: list[Gray], dpi: int, language: str, tuning: ExtractTuning) -> list[str]:
     """The text of each column title image, in one call."""
-    return _read_stacked([grey_ink(c, dpi) for c in crops], dpi, language, ["--psm", _PSM_LINES])
+    inked = [grey_ink(c, dpi, tuning.ocr) for c in crops]
+    return _read_stacked(inked, dpi, language, ["--psm", _PSM_LINES], tuning.scan_cells)
 
 
-def clean(gray: Gray, dpi: int) -> Gray:
+def clean(gray: Gray, dpi: int, tuning: ExtractTuning) -> Gray:
     """Black figures on white: the digit reader takes cell shading for figures."""
-    return to_gray(clean_ink(gray, dpi, speck_pt=_SPECK_PT))
+    return to_gray(clean_ink(gray, dpi, tuning.scan_cells.digit_speck_pt, tuning.ocr))

@@ -34,7 +34,7 @@ class Grid:
     ys: list[float]
     vsegs: list[Segment]
     hsegs: list[Segment]
-    tuning: GridTuning = DEFAULT.grids
+    tuning: GridTuning
 
     def has_vertical(self, x: float, y0: float, y1: float) -> bool:
         """Is there a border at `x` over most of the band y0..y1?"""
@@ -168,9 +168,7 @@ def _cluster(values: list[float], tol: float) -> list[float]:
     return [g[len(g) // 2] for g in groups]
 
 
-def find_grids(
-    hsegs: list[Segment], vsegs: list[Segment], tuning: GridTuning = DEFAULT.grids
-) -> list[Grid]:
+def find_grids(hsegs: list[Segment], vsegs: list[Segment], tuning: GridTuning) -> list[Grid]:
     """Connected sets of ruling lines that form at least two rows and two columns."""
     tol = tuning.tolerance_pt
     hs = _merge(hsegs, tol)

@@ -49,22 +49,12 @@ from .scan_image import (
 from .tables import TableDraft, fill_grid, is_amount
 from .tesseract import recognise
 from .text import ocr_bullet_spans, ocr_lines, split_marker
-from .tuning import DEFAULT
+from .tuning import BulletTuning, ExtractTuning, OcrTuning, ScanRuleTuning, TextTuning
 
-_MIN_CHARS = 20
-
-CellReader = Callable[[list[npt.NDArray[np.uint8]], int, str], list[str]]
-# The skew of a scan shows as well in a small rendering as in a large one.
-_SKEW_DPI = 100
-# Cells of one page read again at most: a garbled page must not become a page-sized image.
-MAX_CELL_READS = 80
-# Column titles are read again at this resolution: at the page's, bold type on shaded cells
-# runs together.
-_TITLE_DPI = 450
-# The title band is rendered with this much room, for the few points straightening moves it.
-_TITLE_MARGIN_PT = 6.0
-# Rules are found in a rendering at this resolution: enough to see a hairline, and small.
-_RULE_DPI = 150
+CellReader = Callable[[list[npt.NDArray[np.uint8]], int, str, ExtractTuning], list[str]]
+# Bullets are looked for in the cleaned page, where every pixel is paper (white) or ink in
+# its shades of grey: the middle of the 8-bit grey scale tells the two apart.
+_INK_BELOW = 128
 
 
 class OcrBudget:
@@ -87,37 +77,40 @@ class OcrBudget:
         return False
 
 
-def needs_ocr(page: pymupdf.Page, lines: list[Line]) -> bool:
+def needs_ocr(page: pymupdf.Page, lines: list[Line], tuning: OcrTuning) -> bool:
     """A page that shows a picture but has too little real text is a scan."""
     text = "".join(ln.text for ln in lines)
     usable = sum(1 for ch in text if ch.isalnum())
     garbage = text.count("\ufffd")
-    if usable >= _MIN_CHARS and garbage < 0.1 * max(len(text), 1):
+    if usable >= tuning.min_chars and garbage < tuning.max_garbage_share * max(len(text), 1):
         return False
     area = abs(page.rect)
     covered = 0.0
     for info in page.get_image_info():
         bbox = pymupdf.Rect(info["bbox"]) & page.rect
         covered += abs(bbox)
-        if covered >= 0.2 * area:
+        if covered >= tuning.min_image_share * area:
             return True
     return False
 
 
-def _pieces(line: OcrLine) -> list[list[OcrWord]]:
+def _pieces(line: OcrLine, tuning: TextTuning) -> list[list[OcrWord]]:
     """The words of a Tesseract line cut where a gap is wider than a word space: Tesseract
     reads a running header's left and right parts, or a table row, as one line."""
-    limit = DEFAULT.text.ocr_word_gap_em * line.size
+    limit = tuning.ocr_word_gap_em * line.size
     pieces: list[list[OcrWord]] = []
+    end = 0
     for word in line.words:
-        if pieces and word.box[0] - pieces[-1][-1].box[2] <= limit:
+        start, _, right, _ = word.box
+        if pieces and start - end <= limit:
             pieces[-1].append(word)
         else:
             pieces.append([word])
+        end = right
     return pieces
 
 
-def to_lines(ocr: list[OcrLine], render: Render, number: int) -> list[Line]:
+def to_lines(ocr: list[OcrLine], render: Render, number: int, tuning: TextTuning) -> list[Line]:
     """Page lines from Tesseract's lines, in the straightened page frame.
 
     Every word keeps the height of its line, as a text layer's words do: the rows of a table
@@ -130,7 +123,7 @@ def to_lines(ocr: list[OcrLine], render: Render, number: int) -> list[Line]:
         size = ocr_line.size * k
         y0 = (ocr_line.box[1] + render.oy) * k
         y1 = (ocr_line.box[3] + render.oy) * k
-        for piece in _pieces(ocr_line):
+        for piece in _pieces(ocr_line, tuning):
             words = [
                 Word(
                     (w.box[0] + render.ox) * k,
@@ -151,29 +144,34 @@ def to_lines(ocr: list[OcrLine], render: Render, number: int) -> list[Line]:
                     words[0].x0, y0, words[-1].x1, y1, ocr_bullet_spans(spans), words, number, True
                 )
             )
-    return ocr_lines(lines)
+    return ocr_lines(lines, tuning)
 
 
-def _mark_bullets(lines: list[Line], gray: npt.NDArray[np.uint8], render: Render) -> None:
+def _mark_bullets(
+    lines: list[Line], gray: npt.NDArray[np.uint8], render: Render, tuning: BulletTuning
+) -> None:
     """A round bullet OCR passed over is put back in front of its line."""
-    ink = gray < 128
+    ink = gray < _INK_BELOW
     k = render.scale
     for line in lines:
         c0 = int(line.x0 / k) - render.ox
         r0 = int(line.y0 / k) - render.oy
         r1 = int(line.y1 / k) - render.oy
-        if not split_marker(line.text)[0] and bullet_before(ink, c0, r0, r1):
+        if not split_marker(line.text)[0] and bullet_before(ink, c0, r0, r1, tuning):
             first = line.spans[0]
             line.spans[0] = replace(first, text="• " + first.text.lstrip())
 
 
-def table_grids(page: pymupdf.Page, angle: float) -> list[Grid]:
+def table_grids(page: pymupdf.Page, angle: float, tuning: ExtractTuning) -> list[Grid]:
     """Ruled tables of the straightened page: grids framed by rules on all sides."""
-    segments = image_segments(render_page(page, _RULE_DPI, angle))
-    return [ruled_cells(g) for g in find_grids(*segments) if framed(g)]
+    rules = tuning.scan_rules
+    segments = image_segments(render_page(page, tuning.ocr.rule_dpi, angle), rules)
+    return [ruled_cells(g, rules) for g in find_grids(*segments, tuning.grids) if framed(g, rules)]
 
 
-def without_grid_rules(render: Render, grids: list[Grid]) -> npt.NDArray[np.uint8]:
+def without_grid_rules(
+    render: Render, grids: list[Grid], tuning: ScanRuleTuning
+) -> npt.NDArray[np.uint8]:
     """The page image with the rules of its tables painted white: where a cell border touches a
     figure, Tesseract drops the figure or reads the rule as a "1" or "|".
 
@@ -182,7 +180,8 @@ def without_grid_rules(render: Render, grids: list[Grid]) -> npt.NDArray[np.uint
     """
     image = render.gray.copy()
     k = render.scale
-    band = max(int(1.5 / k), 1)
+    band = max(int(tuning.paint_band_pt / k), 1)
+    tol = tuning.paint_tol_pt
 
     def paint(rows: slice, cols: slice) -> None:
         image[rows, cols] = 255
@@ -194,40 +193,45 @@ def without_grid_rules(render: Render, grids: list[Grid]) -> npt.NDArray[np.uint
         for x in grid.xs:
             cols = span(x, x, render.ox)
             cols = slice(max(cols.start - band, 0), cols.stop + band)
-            for _, y0, y1 in (s for s in grid.vsegs if abs(s[0] - x) <= 2.0):
+            for _, y0, y1 in (s for s in grid.vsegs if abs(s[0] - x) <= tol):
                 paint(span(y0, y1, render.oy), cols)
         for y in grid.ys:
             rows = span(y, y, render.oy)
             rows = slice(max(rows.start - band, 0), rows.stop + band)
-            for _, x0, x1 in (s for s in grid.hsegs if abs(s[0] - y) <= 2.0):
+            for _, x0, x1 in (s for s in grid.hsegs if abs(s[0] - y) <= tol):
                 paint(rows, span(x0, x1, render.ox))
     return image
 
 
 def _reread(
-    render: Render, grids: list[Grid], cells: list[list[Cell]], read: CellReader, language: str
+    render: Render,
+    grids: list[Grid],
+    cells: list[list[Cell]],
+    read: CellReader,
+    language: str,
+    tuning: ExtractTuning,
 ) -> list[dict[Cell, str]]:
     """Per grid, the second reading of the given cells, those of all grids in one call."""
     jobs = [
         (index, cell, image)
         for index, (grid, grid_cells) in enumerate(zip(grids, cells, strict=True))
         for cell in grid_cells
-        if (image := cell_image(render, grid, cell)) is not None
-    ][:MAX_CELL_READS]
+        if (image := cell_image(render, grid, cell, tuning)) is not None
+    ][: tuning.ocr.max_cell_reads]
     readings: list[dict[Cell, str]] = [{} for _ in grids]
-    texts = read([image for _, _, image in jobs], render.dpi, language)
+    texts = read([image for _, _, image in jobs], render.dpi, language, tuning)
     for (index, cell, _), text in zip(jobs, texts, strict=True):
         readings[index][cell] = text
     return readings
 
 
-def _title_render(page: pymupdf.Page, angle: float, grids: list[Grid]) -> Render:
+def _title_render(page: pymupdf.Page, angle: float, grids: list[Grid], tuning: OcrTuning) -> Render:
     """The band of the column titles of every table, rendered fine."""
     boxes = [(g.bbox[0], g.ys[0], g.bbox[2], g.ys[1]) for g in grids]
     x0, y0, x1, y1 = union(boxes)
-    margin = _TITLE_MARGIN_PT
+    margin = tuning.title_margin_pt
     return render_page(
-        page, _TITLE_DPI, angle, (x0 - margin, y0 - margin, x1 + margin, y1 + margin)
+        page, tuning.title_dpi, angle, (x0 - margin, y0 - margin, x1 + margin, y1 + margin)
     )
 
 
@@ -239,6 +243,7 @@ def _tables(
     words: list[Word],
     number: int,
     language: str,
+    tuning: ExtractTuning,
 ) -> list[TableDraft]:
     """The page's ruled tables from the words of its OCR pass.
 
@@ -246,25 +251,29 @@ def _tables(
     read again at a finer resolution: they decide how every cell below them is taken, and, set
     in bold on shaded cells, they are what the page pass misreads most ("Fresiatie").
     """
-    inner = [[w for w in words if inside(w.xc, w.yc, g.bbox) and clean_word(w)] for g in grids]
+    cells = tuning.scan_cells
+    inner = [
+        [w for w in words if inside(w.xc, w.yc, g.bbox) and clean_word(w, cells)] for g in grids
+    ]
     amounts = _reread(
         render,
         grids,
-        [cells_to_reread(g, ws) for g, ws in zip(grids, inner, strict=True)],
+        [cells_to_reread(g, ws, cells) for g, ws in zip(grids, inner, strict=True)],
         read_cells,
         language,
+        tuning,
     )
-    titles = [title_cells(g, ws) for g, ws in zip(grids, inner, strict=True)]
-    fine = _title_render(page, angle, grids) if any(titles) else render
-    headers = _reread(fine, grids, titles, read_titles, language)
+    titles = [title_cells(g, ws, cells) for g, ws in zip(grids, inner, strict=True)]
+    fine = _title_render(page, angle, grids, tuning.ocr) if any(titles) else render
+    headers = _reread(fine, grids, titles, read_titles, language, tuning)
     drafts: list[TableDraft] = []
     for grid, grid_words, reread, header in zip(grids, inner, amounts, headers, strict=True):
         readings = {c: t for c, t in reread.items() if is_amount(t)}
         readings |= {c: t for c, t in header.items() if any(ch.isalnum() for ch in t)}
-        read = drop_strays(grid, with_readings(grid, grid_words, readings))
-        draft = fill_grid(grid, read, number, ocr=True)
+        read = drop_strays(grid, with_readings(grid, grid_words, readings, cells), tuning)
+        draft = fill_grid(grid, read, number, True, tuning.cells)
         if draft is not None:
-            repair_numeric_columns(draft.rows)
+            repair_numeric_columns(draft.rows, cells)
             drafts.append(draft)
     return drafts
 
@@ -278,15 +287,18 @@ def ocr_page(
     the paragraph and table analysis rely on, and for the small angles of a scan it differs
     from the page by a few points at most.
     """
-    angle = estimate_skew(render_page(page, _SKEW_DPI, 0.0).gray)
+    tuning = limits.tuning
+    rules = tuning.scan_rules
+    angle = estimate_skew(render_page(page, tuning.ocr.skew_dpi, 0.0).gray, rules)
     render = render_page(page, limits.ocr_dpi, angle)
-    grids = table_grids(page, angle) if tables else []
-    gray = grey_ink(erase_rules(without_grid_rules(render, grids), render.scale), render.dpi)
+    grids = table_grids(page, angle, tuning) if tables else []
+    painted = erase_rules(without_grid_rules(render, grids, rules), render.scale, rules)
+    gray = grey_ink(painted, render.dpi, tuning.ocr)
     hocr = recognise(gray, render.dpi, limits.ocr_language, "hocr")
-    lines = to_lines(parse_hocr(hocr), render, number)
-    _mark_bullets(lines, gray, render)
+    lines = to_lines(parse_hocr(hocr), render, number, tuning.text)
+    _mark_bullets(lines, gray, render, tuning.bullets)
     words = [w for ln in lines for w in ln.words]
-    drafts = _tables(page, angle, render, grids, words, number, limits.ocr_language)
+    drafts = _tables(page, angle, render, grids, words, number, limits.ocr_language, tuning)
     lines = [
         ln
         for ln in lines

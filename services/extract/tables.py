@@ -16,7 +16,7 @@ from shared.years import is_year
 from .grid import Grid
 from .layout import Line, Word
 from .text import clean_text, join_text
-from .tuning import DEFAULT, CellTuning
+from .tuning import CellTuning
 
 _AMOUNT = re.compile(
     r"^\(?[-−–]?\s?(?:€\s?)?\d{1,3}(?:\.\d{3})*(?:,\d+)?\)?%?$|^\(?[-−–]?\d+(?:,\d+)?\)?%?$"
@@ -77,12 +77,9 @@ def cell_text(words: list[Word], tuning: CellTuning) -> str:
 
 
 def fill_grid(
-    grid: Grid, words: list[Word], page: int, ocr: bool, tuning: CellTuning = DEFAULT.cells
+    grid: Grid, words: list[Word], page: int, ocr: bool, tuning: CellTuning
 ) -> TableDraft | None:
-    """Read a ruled grid: text of every cell, a spanning cell's text in its first column.
-
-    The default tuning serves the OCR path, which reads its grids with the defaults.
-    """
+    """Read a ruled grid: text of every cell, a spanning cell's text in its first column."""
     ncols = len(grid.xs) - 1
     cells = grid.cells()
     buckets: list[list[list[Word]]] = [[[] for _ in row] for row in cells]

@@ -7,6 +7,7 @@ import numpy as np
 from services.extract.hocr import parse_hocr
 from services.extract.ocr import to_lines
 from services.extract.scan_image import Render
+from services.extract.tuning import DEFAULT
 
 HOCR = """<?xml version="1.0" encoding="UTF-8"?>
 <html xmlns="http://www.w3.org/1999/xhtml"><body>
@@ -36,7 +37,7 @@ def test_lines_carry_their_words_size_and_entities() -> None:
 
 def test_a_line_is_cut_at_a_gap_wider_than_a_word_space() -> None:
     render = Render(np.zeros((10, 10), dtype=np.uint8), 300, 0, 0)
-    lines = sorted(to_lines(parse_hocr(HOCR), render, 1), key=lambda ln: ln.x0)
+    lines = sorted(to_lines(parse_hocr(HOCR), render, 1, DEFAULT.text), key=lambda ln: ln.x0)
     assert [ln.text for ln in lines] == ["Gemeente Bergdijk", "R&D"]
     first = lines[0]
     assert first.ocr and first.page == 1

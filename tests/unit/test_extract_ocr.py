@@ -64,7 +64,9 @@ def _scanned_table(rows: list[list[str]]) -> bytes:
 def test_a_scanned_table_is_read_from_the_page_pass(monkeypatch: pytest.MonkeyPatch) -> None:
     reread: list[int] = []
 
-    def no_second_reading(crops: list[object], dpi: int, language: str) -> list[str]:
+    def no_second_reading(
+        crops: list[object], dpi: int, language: str, tuning: object
+    ) -> list[str]:
         reread.append(len(crops))
         return [""] * len(crops)
 
@@ -82,7 +84,7 @@ def test_the_cells_of_a_row_that_does_not_add_up_are_read_again(
     misprinted = [*TABLE[:4], ["Woningaanpassingen", "-61.000", "5", "-61.000"]]
     reread: list[int] = []
 
-    def second_reading(crops: list[object], dpi: int, language: str) -> list[str]:
+    def second_reading(crops: list[object], dpi: int, language: str, tuning: object) -> list[str]:
         reread.append(len(crops))
         return ["-61.000", "0", "-61.000"][: len(crops)]
 
