@@ -124,7 +124,8 @@ def _lone_line(block: TextBlock, text: str, tuning: SectionTuning) -> bool:
     """A scanned block of one short line that starts like a title and does not end like a
     sentence: a heading whose larger or bolder type OCR could not measure. Captions of tables
     and figures look the same and name no section."""
-    one_line = block.bbox[3] - block.bbox[1] <= tuning.ocr_one_line_em * max(block.size, 1.0)
+    _, top, _, bottom = block.bbox
+    one_line = bottom - top <= tuning.ocr_one_line_em * max(block.size, 1.0)
     return (
         one_line
         and len(text) <= tuning.ocr_lone_line_max_chars
