@@ -2,7 +2,8 @@
 
 1. the in-process limit: extract + classify cores called directly, one process per core;
 2. the pipeline on the embedded stack, upload to stored, with one and with two extract instances;
-3. the baseline an analyst would otherwise run: pdfplumber text + tables of the same PDFs.
+3. the baseline an analyst would otherwise run: pdfplumber text + tables of the same PDFs;
+4. the scanned dev reports in process against plain Tesseract on their pages (bench/scan.py).
 
 Prints the figures and writes bench/results/latest.json.
 """
@@ -25,7 +26,9 @@ from typing import Any
 
 from pymongo import AsyncMongoClient
 
-from bench.workload import build, page_count
+from bench import scan
+from bench.profile import scan_parts
+from bench.workload import build, largest_first, page_count, scanned
 from pcflow.cli import drop_into_inbox
 from pcflow.health import metric_samples
 from pcflow.stack import Stack, StackSettings, free_port, free_port_block
@@ -52,11 +55,6 @@ def run_pdfplumber(path: Path) -> int:
             page.extract_tables()
             page.close()
         return len(pdf.pages)
-
-
-def largest_first(files: list[Path]) -> list[Path]:
-    """The order every measurement takes the workload in: long documents do not end up last."""
-    return sorted(files, key=lambda p: -p.stat().st_size)
 
 
 def _settle(seconds: float) -> None:
@@ -252,6 +250,13 @@ def main() -> None:
         print(f"in process (extract + classify): {inprocess:.1f} pages/s")
         plumber = parallel_pages_per_s(run_pdfplumber, files, workers)
         print(f"pdfplumber (text + tables):      {plumber:.1f} pages/s")
+        scans = scan.measure(scanned(), folder / "scan-pages", workers)
+        print(
+            f"scanned, in process: {scans['scan_pages_per_s']:.2f} pages/s "
+            f"({scans['scan_pages']} pages, {scans['scan_seconds']:.1f} s); plain Tesseract "
+            f"{scans['tesseract_seconds']:.1f} s: ocr/tesseract {scans['ocr_over_tesseract']:.2f} "
+            f"(CPU {scans['ocr_over_tesseract_cpu']:.2f})"
+        )
         runs = [pipeline(files, n, folder / f"pipeline-{n}") for n in (1, 2)]
         for run in runs:
             print(
@@ -273,6 +278,8 @@ def main() -> None:
         "pipeline_over_inprocess": best / inprocess,
         "inprocess_over_pdfplumber": inprocess / plumber,
         "extract_peak_rss_mib_1000_pages": rss,
+        **scans,
+        "scan_seconds_by_part": scan_parts(),
         "pipeline_runs": runs,
         "workload": {"documents": len(files), "pages": pages, "cores": workers},
     }

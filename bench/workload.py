@@ -1,7 +1,7 @@
 """The benchmark workload: the born-digital dev reports plus 300-page documents built from them.
 
-Scanned (style C) reports are left out: OCR dominates their time and pdfplumber, the baseline,
-cannot read them at all, so they would compare nothing.
+Scanned (style C) reports are measured apart (bench/scan.py): OCR dominates their time and
+pdfplumber, the baseline of the others, cannot read them at all; theirs is Tesseract alone.
 """
 
 from __future__ import annotations
@@ -15,6 +15,10 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "dev
 
 def born_digital(corpus: Path = CORPUS) -> list[Path]:
     return sorted(p for p in corpus.glob("*.pdf") if not p.stem.endswith("-C"))
+
+
+def scanned(corpus: Path = CORPUS) -> list[Path]:
+    return sorted(corpus.glob("*-C.pdf"))
 
 
 def concatenate(sources: list[Path], pages: int, target: Path) -> Path:
@@ -50,6 +54,11 @@ def build(folder: Path, long_documents: int = 2, long_pages: int = 300) -> list[
         style_sources = [p for p in sources if p.stem.endswith(f"-{style}")]
         files.append(concatenate(style_sources, long_pages, folder / f"long-{i}-{long_pages}p.pdf"))
     return files
+
+
+def largest_first(files: list[Path]) -> list[Path]:
+    """The order every measurement takes the workload in: long documents do not end up last."""
+    return sorted(files, key=lambda p: -p.stat().st_size)
 
 
 def page_count(path: Path) -> int:

@@ -107,9 +107,31 @@ def _looks_like_heading(block: TextBlock, body: BodyStyle, tuning: SectionTuning
     bolder = block.bold and not body.bold and block.size >= body.size - tuning.bolder_slack_pt
     if larger or bolder:
         return len(text) <= tuning.styled_max_chars or larger
-    # OCR pages carry no reliable typography: a short known section title still counts.
+    if not block.ocr:
+        return False
+    # OCR pages carry no reliable typography: a short known section title still counts, and
+    # so does a line standing alone, since running text fills its lines and ends in punctuation.
+    if len(text) < tuning.ocr_title_max_chars and heading_context(text) is not None:
+        return True
+    return _lone_line(block, text, tuning)
+
+
+_CAPTION = re.compile(r"^(tabel|figuur|grafiek|afbeelding|kaart)\s*\d", re.IGNORECASE)
+_OPEN_END = re.compile(r"[.;:,!?]$")
+
+
+def _lone_line(block: TextBlock, text: str, tuning: SectionTuning) -> bool:
+    """A scanned block of one short line that starts like a title and does not end like a
+    sentence: a heading whose larger or bolder type OCR could not measure. Captions of tables
+    and figures look the same and name no section."""
+    _, top, _, bottom = block.bbox
+    one_line = bottom - top <= tuning.ocr_one_line_em * max(block.size, 1.0)
     return (
-        block.ocr and len(text) < tuning.ocr_title_max_chars and heading_context(text) is not None
+        one_line
+        and len(text) <= tuning.ocr_lone_line_max_chars
+        and (text[0].isupper() or text[0].isdigit())
+        and not _OPEN_END.search(text)
+        and not _CAPTION.match(text)
     )
 
 

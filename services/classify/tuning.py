@@ -63,6 +63,12 @@ class SectionTuning(_Frozen):
     ocr_size_tolerance_pt: float = Field(
         0.8, ge=0, description="OCR line heights this close are one heading size (OCR noise)"
     )
+    ocr_lone_line_max_chars: int = Field(
+        90, gt=0, description="a scanned block of one line, unpunctuated, this short is a title"
+    )
+    ocr_one_line_em: float = Field(
+        1.6, gt=0, description="a scanned block no taller than this many type sizes is one line"
+    )
 
 
 class TableTuning(_Frozen):

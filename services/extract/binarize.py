@@ -12,21 +12,19 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from .tuning import OcrTuning
+
 Gray = npt.NDArray[np.uint8]
 Mask = npt.NDArray[np.bool_]
 
-_SPECK_PT = 0.45
-_MAX_THRESHOLD = 175
-_MIN_THRESHOLD = 90
 
-
-def ink_threshold(gray: Gray) -> int:
+def ink_threshold(gray: Gray, tuning: OcrTuning) -> int:
     """Otsu's threshold between ink and paper, kept within a sane band so that a page with
     hardly any text or with heavy shading is not split at a wild level."""
     hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
     total = hist.sum()
     if total == 0:
-        return _MAX_THRESHOLD
+        return tuning.max_ink_level
     levels = np.arange(256, dtype=np.float64)
     weight0 = np.cumsum(hist)
     weight1 = total - weight0
@@ -35,30 +33,34 @@ def ink_threshold(gray: Gray) -> int:
     with np.errstate(divide="ignore", invalid="ignore"):
         between = (mean_all * weight0 / total - mean0) ** 2 / (weight0 * weight1)
     between = np.nan_to_num(between)
-    return int(np.clip(int(np.argmax(between)), _MIN_THRESHOLD, _MAX_THRESHOLD))
+    return int(np.clip(int(np.argmax(between)), tuning.min_ink_level, tuning.max_ink_level))
 
 
-def _box_count(mask: Mask, radius: int) -> npt.NDArray[np.int32]:
-    """How many ink pixels lie in the (2r+1)-square around every pixel."""
+def _box_count(mask: Mask, radius: int) -> npt.NDArray[np.uint16]:
+    """How many ink pixels lie in the (2r+1)-square around every pixel: the square's rows are
+    added up and then its columns, in small integers (a page has millions of pixels)."""
     size = 2 * radius + 1
-    padded = np.pad(mask.astype(np.int32), radius + 1)
-    integral = padded.cumsum(axis=0).cumsum(axis=1)
     height, width = mask.shape
-    a = integral[size : size + height, size : size + width]
-    b = integral[:height, size : size + width]
-    c = integral[size : size + height, :width]
-    d = integral[:height, :width]
-    counts: npt.NDArray[np.int32] = (a - b - c + d).astype(np.int32)
+    padded = np.pad(mask, radius).view(np.uint8)
+    rows = np.zeros((height, width + 2 * radius), dtype=np.uint16)
+    for dy in range(size):
+        rows += padded[dy : dy + height]
+    counts = np.zeros((height, width), dtype=np.uint16)
+    for dx in range(size):
+        counts += rows[:, dx : dx + width]
     return counts
 
 
-def clean_ink(gray: Gray, dpi: int, speck_pt: float = _SPECK_PT) -> Mask:
+def clean_ink(gray: Gray, dpi: int, speck_pt: float, tuning: OcrTuning) -> Mask:
     """Ink pixels of a page image without shading and specks up to about `speck_pt` across."""
-    ink = gray < ink_threshold(gray)
+    ink = gray < ink_threshold(gray, tuning)
     if speck_pt <= 0:
         return ink
     radius = max(round(speck_pt * dpi / 72), 1)
-    keep: Mask = ink & (_box_count(ink, radius) >= (radius + 1) ** 2)
+    # A pixel stays when its window holds at least a square of ink one pixel wider than the
+    # speck radius: a speck cannot fill that much, a full stop or a stroke can.
+    side = radius + 1
+    keep: Mask = ink & (_box_count(ink, radius) >= side * side)
     return keep
 
 
@@ -67,13 +69,12 @@ def to_gray(mask: Mask) -> Gray:
     return np.where(mask, 0, 255).astype(np.uint8)
 
 
-def without_paper(gray: Gray) -> Gray:
-    """Paper and cell shading white, ink left in its shades of grey.
+def grey_ink(gray: Gray, dpi: int, tuning: OcrTuning) -> Gray:
+    """Paper, shading and specks white, ink left in its shades of grey.
 
-    A table region is read at a higher resolution than the page, where Tesseract's own
-    binarisation of grey ink keeps thin strokes that a hard threshold breaks ("6" read as "G",
-    "7" as "/"); but it keeps grainy cell shading too, read as words ("Taakveld geeen").
-    Whitening only what is lighter than the ink threshold removes the one without the other.
+    Tesseract's own binarisation of the ink alone draws the edges of glyphs finer than a
+    threshold chosen for the whole page: at that threshold the letters of bold headings on
+    shaded cells run together ("Presiatie" for "Prestatie").
     """
-    out: Gray = np.where(gray < ink_threshold(gray), gray, 255).astype(np.uint8)
+    out: Gray = np.where(clean_ink(gray, dpi, tuning.speck_pt, tuning), gray, 255).astype(np.uint8)
     return out

@@ -11,19 +11,14 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from .tuning import DEFAULT, BulletTuning
+from .tuning import BulletTuning
 
 Mask = npt.NDArray[np.bool_]
 
 
-def bullet_before(
-    ink: Mask, c0: int, r0: int, r1: int, tuning: BulletTuning = DEFAULT.bullets
-) -> bool:
+def bullet_before(ink: Mask, c0: int, r0: int, r1: int, tuning: BulletTuning) -> bool:
     """Whether a bullet stands left of a line whose text box starts at pixel column `c0`
-    and spans pixel rows `r0`..`r1`.
-
-    The default tuning serves the OCR path, which looks for bullets with the defaults.
-    """
+    and spans pixel rows `r0`..`r1`."""
     em = r1 - r0
     if em < tuning.min_line_px:
         return False

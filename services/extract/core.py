@@ -129,7 +129,11 @@ def looks_scanned(doc: pymupdf.Document, limits: ExtractLimits) -> bool:
         try:
             page = doc.load_page(number)
             textpage = page.get_textpage(flags=TEXT_FLAGS)
-            if needs_ocr(page, read_lines(page, textpage, number + 1, False, limits.tuning.text)):
+            if needs_ocr(
+                page,
+                read_lines(page, textpage, number + 1, False, limits.tuning.text),
+                limits.tuning.ocr,
+            ):
                 return True
         except Exception:  # a broken page is reported by the analysis itself
             continue
@@ -278,7 +282,7 @@ def _analyse_page(
     frames: list[BBox] = []
     ocred = False
     result = PageResult(info)
-    if needs_ocr(page, lines) and budget.take():
+    if needs_ocr(page, lines, tuning.ocr) and budget.take():
         lines, result.tables = ocr_page(page, number, limits, limits.tables)
         ocred = info.ocr = True
     else:

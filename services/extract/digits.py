@@ -1,92 +1,43 @@
-"""Amount columns of scanned tables, read again with digits only.
+"""Table cells of a scan read again: amounts with digits only, column titles finer.
 
 General-purpose OCR reads small figures in a table as letters ("Û" for 0, "B5" for 85), drops
-thousands dots and runs neighbouring cells together. Tesseract can be told which characters a
-text may hold, but PyMuPDF's OCR call takes no such settings, so the `tesseract` program is
-called directly (from the sandboxed extraction process, with a timeout). The columns are cut
-out and laid side by side with wide white gaps, so one call reads the whole table and no figure
-can run into the next column's.
+thousands dots and minus signs; Tesseract can be told which characters a text may hold. The
+cells to read again are cut out and stacked one under the other with wide white gaps, so one
+call reads them all and no figure can run into another cell's.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import pymupdf
 
-from .binarize import clean_ink, to_gray
-from .layout import Word
+from .binarize import clean_ink, grey_ink, to_gray
+from .tesseract import recognise
+from .tuning import ExtractTuning, ScanCellTuning
 
 Gray = npt.NDArray[np.uint8]
 
 _WHITELIST = "0123456789.,-()%"
-_GAP_PX = 60
-_TIMEOUT_S = 30.0
-_SPECK_PT = 0.0  # a decimal point in small table type is no bigger than a speck
+# One line per cell: the cells are stacked, and each is read as the line it is.
+_PSM_LINES = "6"
 
 
-@dataclass(slots=True)
-class Strip:
-    """One amount column cut from the page image: its pixels and where they came from."""
-
-    gray: Gray
-    x0: float
-    y0: float
-    scale: float
-
-
-def _canvas(strips: list[Strip]) -> tuple[Gray, list[int]]:
-    height = max(s.gray.shape[0] for s in strips)
-    width = sum(s.gray.shape[1] for s in strips) + _GAP_PX * (len(strips) + 1)
-    canvas = np.full((height + 2 * _GAP_PX, width), 255, dtype=np.uint8)
-    offsets: list[int] = []
-    x = _GAP_PX
-    for s in strips:
-        h, w = s.gray.shape
-        canvas[_GAP_PX : _GAP_PX + h, x : x + w] = s.gray
-        offsets.append(x)
-        x += w + _GAP_PX
-    return canvas, offsets
-
-
-def _png(gray: Gray, dpi: int) -> bytes:
-    height, width = gray.shape
-    pix = pymupdf.Pixmap(pymupdf.csGRAY, width, height, np.ascontiguousarray(gray).tobytes(), 0)
-    pix.set_dpi(dpi, dpi)
-    data: bytes = pix.tobytes("png")
-    return data
-
-
-def _tesseract_tsv(png: bytes, dpi: int, language: str, psm: int = 6) -> str:
-    """Tesseract's word table for the image, or "" when the program fails or is missing."""
-    command = [
-        "tesseract",
-        "stdin",
-        "stdout",
-        "-l",
-        language,
-        "--psm",
-        str(psm),
-        "--dpi",
-        str(dpi),
-        "-c",
-        f"tessedit_char_whitelist={_WHITELIST}",
-        "tsv",
-    ]
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    try:
-        done = subprocess.run(
-            command, input=png, capture_output=True, timeout=_TIMEOUT_S, check=True, env=env
-        )
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return done.stdout.decode("utf-8", "replace")
+def _canvas(crops: list[Gray], gap: int) -> tuple[Gray, list[int]]:
+    width = max(c.shape[1] for c in crops) + 2 * gap
+    height = sum(c.shape[0] for c in crops) + gap * (len(crops) + 1)
+    canvas = np.full((height, width), 255, dtype=np.uint8)
+    tops: list[int] = []
+    y = gap
+    for crop in crops:
+        h, w = crop.shape
+        # right-aligned, as amounts are printed: the figures stand in one column
+        canvas[y : y + h, width - gap - w : width - gap] = crop
+        tops.append(y)
+        y += h + gap
+    return canvas, tops
 
 
 def parse_tsv(tsv: str) -> list[tuple[int, int, int, int, str]]:
@@ -104,36 +55,51 @@ def parse_tsv(tsv: str) -> list[tuple[int, int, int, int, str]]:
     return words
 
 
-def read_strips(strips: list[Strip], dpi: int, language: str) -> list[list[Word]]:
-    """Words of each strip, in page points, read with digits and number signs only."""
-    if not strips:
+def _read_stacked(
+    crops: list[Gray], dpi: int, language: str, options: list[str], tuning: ScanCellTuning
+) -> list[str]:
+    """The text of each image, all stacked on one canvas and read in one call."""
+    if not crops:
         return []
-    canvas, offsets = _canvas([Strip(clean(s.gray, dpi), s.x0, s.y0, s.scale) for s in strips])
-    out: list[list[Word]] = [[] for _ in strips]
-    for left, top, width, height, text in parse_tsv(
-        _tesseract_tsv(_png(canvas, dpi), dpi, language)
-    ):
-        centre = left + width / 2
-        for i, (strip, offset) in enumerate(zip(strips, offsets, strict=True)):
-            if offset <= centre <= offset + strip.gray.shape[1]:
-                k = strip.scale
-                x0 = strip.x0 + (left - offset) * k
-                y0 = strip.y0 + (top - _GAP_PX) * k
-                out[i].append(Word(x0, y0, x0 + width * k, y0 + height * k, text, size=height * k))
+    gap = tuning.stack_gap_px
+    canvas, tops = _canvas(crops, gap)
+    # A word belongs to the image whose band, widened by half the gap each side, holds its
+    # middle: the gap between two images is shared by both.
+    reach = gap / 2
+    found: list[list[tuple[int, int, int, str]]] = [[] for _ in crops]
+    for left, top, _, height, text in parse_tsv(recognise(canvas, dpi, language, "tsv", options)):
+        centre = top + height / 2
+        for i, (crop, y) in enumerate(zip(crops, tops, strict=True)):
+            if y - reach <= centre <= y + crop.shape[0] + reach:
+                found[i].append((top, height, left, text))
                 break
-    return out
+    return [_in_reading_order(words, tuning) for words in found]
 
 
-def read_cell(gray: Gray, dpi: int, language: str) -> str:
-    """The text of one cell read as a single line: a lone narrow figure ("1", "0") that the
-    reading of a whole column passes over is found this way."""
-    height, width = gray.shape
-    canvas = np.full((height + 2 * _GAP_PX, width + 2 * _GAP_PX), 255, dtype=np.uint8)
-    canvas[_GAP_PX : _GAP_PX + height, _GAP_PX : _GAP_PX + width] = clean(gray, dpi)
-    words = parse_tsv(_tesseract_tsv(_png(canvas, dpi), dpi, language, psm=7))
-    return " ".join(w[4] for w in words)
+def _in_reading_order(words: list[tuple[int, int, int, str]], tuning: ScanCellTuning) -> str:
+    """Words of one cell line by line, each line from left to right."""
+    lines: list[list[tuple[int, int, int, str]]] = []
+    for word in sorted(words):
+        if lines and word[0] - lines[-1][0][0] < tuning.same_line_share * lines[-1][0][1]:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return " ".join(text for line in lines for *_, text in sorted(line, key=lambda w: w[2]))
 
 
-def clean(gray: Gray, dpi: int) -> Gray:
+def read_cells(crops: list[Gray], dpi: int, language: str, tuning: ExtractTuning) -> list[str]:
+    """The text of each cell image, read with digits and number signs only, in one call."""
+    options = ["--psm", _PSM_LINES, "-c", f"tessedit_char_whitelist={_WHITELIST}"]
+    cleaned = [clean(c, dpi, tuning) for c in crops]
+    return _read_stacked(cleaned, dpi, language, options, tuning.scan_cells)
+
+
+def read_titles(crops: list[Gray], dpi: int, language: str, tuning: ExtractTuning) -> list[str]:
+    """The text of each column title image, in one call."""
+    inked = [grey_ink(c, dpi, tuning.ocr) for c in crops]
+    return _read_stacked(inked, dpi, language, ["--psm", _PSM_LINES], tuning.scan_cells)
+
+
+def clean(gray: Gray, dpi: int, tuning: ExtractTuning) -> Gray:
     """Black figures on white: the digit reader takes cell shading for figures."""
-    return to_gray(clean_ink(gray, dpi, speck_pt=_SPECK_PT))
+    return to_gray(clean_ink(gray, dpi, tuning.scan_cells.digit_speck_pt, tuning.ocr))

@@ -34,7 +34,7 @@ class Grid:
     ys: list[float]
     vsegs: list[Segment]
     hsegs: list[Segment]
-    tuning: GridTuning = DEFAULT.grids
+    tuning: GridTuning
 
     def has_vertical(self, x: float, y0: float, y1: float) -> bool:
         """Is there a border at `x` over most of the band y0..y1?"""
@@ -142,14 +142,17 @@ def _merge_runs(group: list[Segment], tol: float) -> list[Segment]:
     pixel column, and one position for the whole group moved a table's rules below it by
     several points, cutting the last figure off every right-aligned cell."""
     runs: list[list[Segment]] = []
+    ends: list[float] = []
     for seg in sorted(group, key=lambda s: s[1]):
-        if runs and seg[1] <= max(end for _, _, end in runs[-1]) + tol:
+        if runs and seg[1] <= ends[-1] + tol:
             runs[-1].append(seg)
+            ends[-1] = max(ends[-1], seg[2])
         else:
             runs.append([seg])
+            ends.append(seg[2])
     return [
-        (sorted(s[0] for s in run)[len(run) // 2], run[0][1], max(s[2] for s in run))
-        for run in runs
+        (sorted(s[0] for s in run)[len(run) // 2], run[0][1], end)
+        for run, end in zip(runs, ends, strict=True)
     ]
 
 
@@ -165,9 +168,7 @@ def _cluster(values: list[float], tol: float) -> list[float]:
     return [g[len(g) // 2] for g in groups]
 
 
-def find_grids(
-    hsegs: list[Segment], vsegs: list[Segment], tuning: GridTuning = DEFAULT.grids
-) -> list[Grid]:
+def find_grids(hsegs: list[Segment], vsegs: list[Segment], tuning: GridTuning) -> list[Grid]:
     """Connected sets of ruling lines that form at least two rows and two columns."""
     tol = tuning.tolerance_pt
     hs = _merge(hsegs, tol)

@@ -23,7 +23,6 @@ class ExtractLimits(BaseModel):
     ocr: bool = True
     ocr_language: str = "nld"
     ocr_dpi: int = Field(default=300, ge=72, le=600)
-    ocr_cell_dpi: int = Field(default=450, ge=72, le=1200, description="dpi of table-cell OCR")
     max_ocr_pages: int = Field(
         default=500, ge=0, description="pages beyond this many are not OCRed, with a warning"
     )

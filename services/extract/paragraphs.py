@@ -146,6 +146,21 @@ def _short_ending(cur: BlockDraft, line: Line, share: float) -> bool:
     return text.endswith(_TERMINAL) and (prev.x1 - prev.x0) < share * (line.x1 - line.x0)
 
 
+def _broken_short(prev: Line, line: Line, tuning: ParagraphTuning) -> bool:
+    """The writer broke `prev` with room left: the first word of `line` would have fitted
+    after it within `line`'s width, and `prev` does not end in a hyphen.
+
+    Running text wraps only when the next word does not fit, so a line with room left ends
+    a heading or a paragraph whatever its punctuation or type size. OCR needs this most: it
+    gives no reliable style, and a heading sits as close above its paragraph as a line does.
+    """
+    if not line.words or prev.text.rstrip().endswith(("-", "‐", "­")):
+        return False
+    first = min(line.words, key=lambda w: w.x0)
+    room = line.x1 - prev.x1 - tuning.space_em * max(line.size, 1.0)
+    return first.x1 - first.x0 < room - tuning.wrap_slack_em * max(line.size, 1.0)
+
+
 def _continues(
     cur: BlockDraft,
     line: Line,
@@ -173,7 +188,9 @@ def _continues(
         return not line.ocr and wrapped is None and unfinished(cur.parts[-1])
     if line.y0 - prev.y1 > gap + tuning.paragraph_gap_em * max(line.size, 1.0):
         return False
-    if line.ocr and _short_ending(cur, line, tuning.short_line_share):
+    if line.ocr and (
+        _short_ending(cur, line, tuning.short_line_share) or _broken_short(prev, line, tuning)
+    ):
         return False
     if line.x1 < prev.x0 or line.x0 > prev.x1:
         return False

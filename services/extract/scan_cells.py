@@ -1,28 +1,34 @@
-"""Cells of scanned tables: amounts read again with digits only, specks and misreadings undone.
+"""Cells of scanned tables: the checks that send a cell to be read again, specks and
+misreadings undone.
 
-General-purpose OCR reads small figures as letters, drops thousands dots and runs neighbouring
-cells together; the amount cells of a table are therefore read a second time with digits only
-(digits.py), and that reading is taken wherever it gives an amount or the first one did not.
+The page's OCR pass reads most cells right. General-purpose OCR does read small figures as
+letters, drop minus signs and thousands dots and run neighbouring cells together; the cells
+whose reading fails a check are read a second time with digits only (digits.py), and that
+reading is taken where it gives an amount.
 """
 
 from __future__ import annotations
 
 import re
 
+import numpy as np
+import numpy.typing as npt
+
 from shared.years import is_year
 
-from .digits import Strip, read_cell, read_strips
 from .grid import Grid
 from .layout import Word
 from .scan_image import Render, crop, erase_rules
-from .scan_sums import repair_signs, restore_spilled_amounts
+from .scan_sums import repair_signs, restore_spilled_amounts, rows_not_adding_up
 from .tables import is_amount, scan_anchor
+from .tuning import ExtractTuning, ScanCellTuning
 
 Cell = tuple[int, int]
 
-_STRAY_CHARS = 3  # specks read as words are this short
-_MAX_CELL_READS = 12  # one Tesseract call each: bounded per table
-_STRAY_GAP_EM = 1.5
+# A table of amounts has a label column and at least one amount column.
+_MIN_COLUMNS = 2
+# Amounts run together into one cell are at least two.
+_MIN_RUN_TOGETHER = 2
 
 
 def _cell_of(grid: Grid, x: float, y: float) -> Cell | None:
@@ -48,176 +54,147 @@ def _texts(grid: Grid, words: list[Word]) -> dict[Cell, str]:
     return {cell: " ".join(w.text for w in ws) for cell, ws in _by_cell(grid, words).items()}
 
 
-def data_rows(readings: list[dict[Cell, str]], ncols: int) -> set[int]:
-    """Rows that show amounts (a year in a column title does not count) in any reading."""
-    need = 2 if ncols > 2 else 1
-    rows: set[int] = set()
-    for texts in readings:
-        counts: dict[int, int] = {}
-        for (row, col), text in texts.items():
-            if col > 0 and _amountish(text):
-                counts[row] = counts.get(row, 0) + 1
-        rows |= {row for row, n in counts.items() if n >= need}
-    return rows
+def data_rows(texts: dict[Cell, str], ncols: int, tuning: ScanCellTuning) -> set[int]:
+    """Rows that show amounts (a year in a column title does not count); a table with fewer
+    amount columns than `row_amounts` needs an amount in each."""
+    need = min(tuning.row_amounts, ncols - 1)
+    counts: dict[int, int] = {}
+    for (row, col), text in texts.items():
+        if col > 0 and _amountish(text):
+            counts[row] = counts.get(row, 0) + 1
+    return {row for row, n in counts.items() if n >= need}
 
 
-def amount_columns(readings: list[dict[Cell, str]], rows: set[int]) -> list[int]:
+def amount_columns(texts: dict[Cell, str], rows: set[int], tuning: ScanCellTuning) -> list[int]:
     """Columns (never the first, which holds the labels) where, in rows with amounts, at least
-    half of the filled cells are amounts in one of the readings.
+    `amount_share` of the filled cells are amounts.
 
     Cells of nothing but rule remnants ("|", ":") do not count either way.
     """
-    cells = {cell for texts in readings for cell in texts if cell[0] in rows and cell[1] > 0}
     out: list[int] = []
-    for col in sorted({c for _, c in cells}):
-        filled = amounts = 0
-        for cell in (c for c in cells if c[1] == col):
-            texts = [t.get(cell, "") for t in readings]
-            if any(any(ch.isalnum() for ch in t) for t in texts):
-                filled += 1
-                amounts += any(_amountish(t) for t in texts)
-        if amounts and amounts >= 0.5 * filled:
+    for col in sorted({c for (r, c) in texts if r in rows and c > 0}):
+        cells = [t for (r, c), t in texts.items() if r in rows and c == col]
+        filled = sum(1 for t in cells if any(ch.isalnum() for ch in t))
+        amounts = sum(1 for t in cells if _amountish(t))
+        if amounts and amounts >= tuning.amount_share * filled:
             out.append(col)
     return out
 
 
-def _strip(render: Render, grid: Grid, col: int) -> Strip | None:
-    k = render.scale
-    cut = crop(render, (grid.xs[col], grid.bbox[1], grid.xs[col + 1], grid.bbox[3]))
-    if cut is None:
-        return None
-    gray, c0, r0 = cut
-    gray = erase_rules(gray, k)
-    band = max(int(2.0 / k), 1)
-    gray[:, :band] = 255
-    gray[:, -band:] = 255
-    return Strip(gray, (c0 + render.ox) * k, (r0 + render.oy) * k, k)
+def cells_to_reread(grid: Grid, words: list[Word], tuning: ScanCellTuning) -> list[Cell]:
+    """Cells of an amount column whose reading fails a check, and figures read with a letter.
 
-
-def reread_amounts(render: Render, grid: Grid, words: list[Word], language: str) -> list[Word]:
-    """Replace the words of amount cells by a digits-only reading of the same cells.
-
-    Only rows that show amounts in either reading take part, so column titles keep their
-    first reading; an empty cell of such a row is filled too, so figures that ran into the
-    neighbouring cell come back to their own column. A cell still no amount is read once
-    more on its own, and so is a figure with a letter in it in any column.
+    In the rows that show amounts, a cell of an amount column fails when it holds no amount
+    (a misreading, or a lone narrow figure the page pass passed over), and every amount cell of
+    a row fails when the row does not add up in a table whose last column sums the others (a
+    dropped minus, a digit misread). A figure with a letter in it ("B5%") fails in any column:
+    text columns are not read as amounts at all, so a target value beside text would otherwise
+    keep its misreading. Column titles keep their reading: their rows show no amounts.
     """
-    return _reread_figures_with_letters(
-        render, grid, _reread_columns(render, grid, words, language), language
+    texts = _texts(grid, words)
+    ncols = len(grid.xs) - 1
+    if ncols < _MIN_COLUMNS:
+        return []
+    rows = data_rows(texts, ncols, tuning)
+    columns = amount_columns(texts, rows, tuning)
+    failing = {
+        (row, col) for row in rows for col in columns if not is_amount(texts.get((row, col), ""))
+    }
+    failing |= {
+        cell for cell, text in texts.items() if cell[1] > 0 and _FIGURE_WITH_LETTER.match(text)
+    }
+    table = [[texts.get((row, col), "") for col in range(ncols)] for row in range(len(grid.ys) - 1)]
+    for row in rows_not_adding_up(table, columns, tuning):
+        failing |= {(row, col) for col in columns if texts.get((row, col))}
+    return sorted(failing)
+
+
+def inner_box(grid: Grid, cell: Cell, margin: float) -> tuple[float, float, float, float]:
+    """The cell's rectangle `margin` inside its rules, clear of the rules' own pixels."""
+    row, col = cell
+    return (
+        grid.xs[col] + margin,
+        grid.ys[row] + margin,
+        grid.xs[col + 1] - margin,
+        grid.ys[row + 1] - margin,
     )
 
 
-def _reread_columns(render: Render, grid: Grid, words: list[Word], language: str) -> list[Word]:
-    """The amount columns read again as one image, and cells still no amount one by one."""
-    ncols = len(grid.xs) - 1
-    first = _texts(grid, words)
-    if ncols < 2 or sum(1 for (_, c), t in first.items() if c > 0 and _amountish(t)) < 2:
-        return words
-    strips = [_strip(render, grid, col) for col in range(1, ncols)]
-    if any(s is None for s in strips):
-        return words
-    digits = [w for ws in read_strips([s for s in strips if s], render.dpi, language) for w in ws]
-    reread = _by_cell(grid, [w for w in digits if clean_word(w)])
-    second = {cell: " ".join(w.text for w in ws) for cell, ws in reread.items()}
-    rows = data_rows([first, second], ncols)
-    columns = amount_columns([first, second], rows)
-    replaced: set[Cell] = set()
-    for cell, new in second.items():
-        wanted = cell[0] in rows and cell[1] in columns
-        if wanted and (is_amount(new) or not _amountish(first.get(cell, ""))):
-            replaced.add(cell)
-    kept = [w for w in words if _cell_of(grid, scan_anchor(w), w.yc) not in replaced]
-    out = kept + [w for cell in replaced for w in reread[cell]]
-    final = {**first, **{c: second[c] for c in replaced}}
-    misread = [
-        cell
-        for cell, text in sorted(final.items())
-        if cell[0] in rows and cell[1] in columns and text and not is_amount(text)
-    ]
-    for cell in misread[:_MAX_CELL_READS]:
-        word = _read_one_cell(render, grid, cell, language)
-        if word is not None:
-            out = [w for w in out if _cell_of(grid, scan_anchor(w), w.yc) != cell] + [word]
-    return out
+def cell_image(
+    render: Render, grid: Grid, cell: Cell, tuning: ExtractTuning
+) -> npt.NDArray[np.uint8] | None:
+    """The pixels inside a cell's rules, rules that still cross it painted out."""
+    cells = tuning.scan_cells
+    cut = crop(render, inner_box(grid, cell, cells.rule_margin_pt), cells.min_crop_px)
+    return None if cut is None else erase_rules(cut[0], render.scale, tuning.scan_rules)
 
 
-# A figure with a letter OCR took for a digit ("B5%" for 85%): a cell of its own, in any column.
+def title_cells(grid: Grid, words: list[Word], tuning: ScanCellTuning) -> list[Cell]:
+    """The column titles: the filled cells of the first row, when it shows no amounts."""
+    texts = _texts(grid, words)
+    if 0 in data_rows(texts, len(grid.xs) - 1, tuning):
+        return []
+    return sorted(cell for cell, text in texts.items() if cell[0] == 0 and text.strip())
+
+
+def with_readings(
+    grid: Grid, words: list[Word], readings: dict[Cell, str], tuning: ScanCellTuning
+) -> list[Word]:
+    """The words of the grid, the words of each cell read again replaced by its reading."""
+    kept = [w for w in words if _cell_of(grid, scan_anchor(w), w.yc) not in readings]
+    margin = tuning.rule_margin_pt
+    return kept + [Word(*inner_box(grid, cell, margin), text) for cell, text in readings.items()]
+
+
+# A figure with a letter OCR took for a digit ("B5%" for 85%).
 _FIGURE_WITH_LETTER = re.compile(r"^(?=.*\d)(?=.*[BOSlI])[-(]?[\dBOSlI][\dBOSlI.,]*\)?%?$")
 
 
-def _reread_figures_with_letters(
-    render: Render, grid: Grid, words: list[Word], language: str
-) -> list[Word]:
-    """Cells that read as a figure with a letter in it, read again with digits only; the new
-    reading counts only when it is an amount. Text columns are not read as amounts at all,
-    so a target value like "85%" beside text would otherwise keep its misreading."""
-    cells = [
-        cell
-        for cell, text in sorted(_texts(grid, words).items())
-        if cell[1] > 0 and _FIGURE_WITH_LETTER.match(text)
-    ]
-    for cell in cells[:_MAX_CELL_READS]:
-        word = _read_one_cell(render, grid, cell, language)
-        if word is not None:
-            words = [w for w in words if _cell_of(grid, scan_anchor(w), w.yc) != cell] + [word]
-    return words
+def _short(word: Word, tuning: ScanCellTuning) -> bool:
+    return len(word.text) <= tuning.stray_chars
 
 
-def _read_one_cell(render: Render, grid: Grid, cell: Cell, language: str) -> Word | None:
-    row, col = cell
-    box = (grid.xs[col] + 1.5, grid.ys[row] + 1.5, grid.xs[col + 1] - 1.5, grid.ys[row + 1] - 1.5)
-    cut = crop(render, box)
-    if cut is None:
-        return None
-    text = read_cell(erase_rules(cut[0], render.scale), render.dpi, language)
-    return Word(*box, text) if is_amount(text) else None
+def _far(a: Word, b: Word, tuning: ScanCellTuning) -> bool:
+    return b.x0 - a.x1 > tuning.stray_gap_em * max(a.y1 - a.y0, b.y1 - b.y0, 1.0)
 
 
-def _short(word: Word) -> bool:
-    return len(word.text) <= _STRAY_CHARS
-
-
-def _far(a: Word, b: Word) -> bool:
-    return b.x0 - a.x1 > _STRAY_GAP_EM * max(a.y1 - a.y0, b.y1 - b.y0, 1.0)
-
-
-def _line_without_strays(line: list[Word]) -> list[Word]:
+def _line_without_strays(line: list[Word], tuning: ScanCellTuning) -> list[Word]:
     """A cell line without the specks OCR reads as short words far from the text."""
     start, end = 0, len(line)
-    while end - start > 1 and _short(line[end - 1]):
+    while end - start > 1 and _short(line[end - 1], tuning):
         end -= 1
-    if end < len(line) and not _far(line[end - 1], line[end]):
+    if end < len(line) and not _far(line[end - 1], line[end], tuning):
         end = len(line)
-    while start < end - 1 and _short(line[start]):
+    while start < end - 1 and _short(line[start], tuning):
         start += 1
-    if start > 0 and not _far(line[start - 1], line[start]):
+    if start > 0 and not _far(line[start - 1], line[start], tuning):
         start = 0
     return line[start:end]
 
 
-def drop_strays(grid: Grid, words: list[Word]) -> list[Word]:
-    """Words of the grid without stray specks at the ends of cell lines."""
+def drop_strays(grid: Grid, words: list[Word], tuning: ExtractTuning) -> list[Word]:
+    """Words of the grid without stray specks at the ends of cell lines.
+
+    A cell's words are taken into lines as a born-digital cell's are (`cells.same_line_offset`).
+    """
     out: list[Word] = []
     for cell_words in _by_cell(grid, words).values():
         lines: list[list[Word]] = []
         for w in sorted(cell_words, key=lambda w: (w.yc, w.x0)):
-            if lines and abs(lines[-1][-1].yc - w.yc) <= 0.45 * max(w.y1 - w.y0, 1.0):
+            reach = tuning.cells.same_line_offset * max(w.y1 - w.y0, 1.0)
+            if lines and abs(lines[-1][-1].yc - w.yc) <= reach:
                 lines[-1].append(w)
             else:
                 lines.append([w])
         for line in lines:
-            out.extend(_line_without_strays(sorted(line, key=lambda w: w.x0)))
+            out.extend(_line_without_strays(sorted(line, key=lambda w: w.x0), tuning.scan_cells))
     return out
 
 
 _NOISE = "|_‘‚'`*!¦"
-# Punctuation this narrow is a speck: a printed dash or minus is several points wide.
-_SPECK_WIDTH_PT = 1.0
-# Letters and figures this low are a piece of rule: the smallest printed type is taller.
-_MIN_GLYPH_PT = 2.0
 
 
-def clean_word(word: Word) -> bool:
+def clean_word(word: Word, tuning: ScanCellTuning) -> bool:
     """Strip rule remnants and specks from an OCR word; False when nothing is left.
 
     OCR reads a speck beside a label as "_—" and a sliver of rule as "OO"; left in a cell they
@@ -225,8 +202,8 @@ def clean_word(word: Word) -> bool:
     """
     word.text = word.text.strip(_NOISE)
     if any(ch.isalnum() for ch in word.text):
-        return word.y1 - word.y0 >= _MIN_GLYPH_PT
-    return bool(word.text) and word.x1 - word.x0 >= _SPECK_WIDTH_PT
+        return word.y1 - word.y0 >= tuning.min_glyph_pt
+    return bool(word.text) and word.x1 - word.x0 >= tuning.speck_width_pt
 
 
 _ZERO_LOOKALIKES = re.compile(r"^[ûÛüÜoOQD©]$|^ij$")
@@ -254,7 +231,7 @@ def _thousands(text: str) -> str:
     return text
 
 
-def repair_numeric_columns(rows: list[list[str]]) -> None:
+def repair_numeric_columns(rows: list[list[str]], tuning: ScanCellTuning) -> None:
     """Undo typical OCR confusions in columns that hold amounts.
 
     A lone round glyph in an amount column is a zero, "=" or a low quote before digits is a
@@ -269,7 +246,7 @@ def repair_numeric_columns(rows: list[list[str]]) -> None:
         col
         for col in range(1, len(rows[0]))
         if (cells := [r[col] for r in rows if r[col]])
-        and sum(_amounts_only(c) for c in cells) >= 0.5 * len(cells)
+        and sum(_amounts_only(c) for c in cells) >= tuning.amount_share * len(cells)
     ]
     dotted = any(_DOTTED.search(r[col]) for r in rows for col in columns)
     for col in columns:
@@ -286,8 +263,8 @@ def repair_numeric_columns(rows: list[list[str]]) -> None:
                 row[col] = _thousands(text)
     for row in rows:
         _spread_run_together(row, columns)
-    restore_spilled_amounts(rows, columns)
-    repair_signs(rows, columns)
+    restore_spilled_amounts(rows, columns, tuning)
+    repair_signs(rows, columns, tuning)
 
 
 def _amounts_only(cell: str) -> bool:
@@ -300,7 +277,9 @@ def _spread_run_together(row: list[str], columns: list[int]) -> None:
     beside it: after it, or failing that before it. Any other pattern is left as read."""
     for index, col in enumerate(columns):
         tokens = row[col].split()
-        if len(tokens) < 2 or not all(is_amount(t) and not is_year(t) for t in tokens):
+        if len(tokens) < _MIN_RUN_TOGETHER or not all(
+            is_amount(t) and not is_year(t) for t in tokens
+        ):
             continue
         spare = len(tokens) - 1
         after = columns[index + 1 : index + 1 + spare]

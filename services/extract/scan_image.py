@@ -17,9 +17,11 @@ import pymupdf
 from shared.documents import BBox
 
 from .grid import Grid, Segment
+from .tuning import ScanRuleTuning
 
-DARK = 200
-_MIN_RULE_PT = 10.0
+# A table grid needs three rules each way (two rows and two columns); fewer is a rule under
+# a heading or a box around text.
+_MIN_GRID_RULES = 3
 
 Gray = npt.NDArray[np.uint8]
 Mask = npt.NDArray[np.bool_]
@@ -40,17 +42,19 @@ class Render:
         return 72.0 / self.dpi
 
 
-def render_page(page: pymupdf.Page, dpi: int, angle: float) -> Render:
+def render_page(page: pymupdf.Page, dpi: int, angle: float, clip: BBox | None = None) -> Render:
+    """The page straightened by `angle`, or only the part of it inside `clip` (page points)."""
     matrix = pymupdf.Matrix(dpi / 72, dpi / 72).prerotate(angle)
-    pix = page.get_pixmap(matrix=matrix, colorspace=pymupdf.csGRAY, alpha=False)
+    area = pymupdf.Rect(clip) if clip else None
+    pix = page.get_pixmap(matrix=matrix, colorspace=pymupdf.csGRAY, alpha=False, clip=area)
     arr = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)
     return Render(arr[:, : pix.width], dpi, pix.x, pix.y)
 
 
-def estimate_skew(gray: npt.NDArray[np.uint8]) -> float:
+def estimate_skew(gray: npt.NDArray[np.uint8], tuning: ScanRuleTuning) -> float:
     """Rotation in degrees that makes text lines and rules horizontal (projection profiles:
     the angle at which dark pixels pile up in the fewest rows)."""
-    mask = (gray < DARK).astype(np.float32)
+    mask = (gray < tuning.dark_level).astype(np.float32)
     height, width = mask.shape
     strips = 32
     strip_w = max(width // strips, 1)
@@ -72,35 +76,37 @@ def estimate_skew(gray: npt.NDArray[np.uint8]) -> float:
 
 def _runs(mask: Mask, min_len: int) -> list[tuple[int, int, int]]:
     """(row, start, end) of every horizontal run of True at least `min_len` long."""
-    padded = np.zeros((mask.shape[0], mask.shape[1] + 2), dtype=np.int8)
+    height, width = mask.shape
+    padded = np.zeros((height, width + 2), dtype=np.int8)
     padded[:, 1:-1] = mask
-    diff = np.diff(padded, axis=1)
-    starts = np.argwhere(diff == 1)
-    ends = np.argwhere(diff == -1)
-    keep = (ends[:, 1] - starts[:, 1]) >= min_len
-    return [
-        (int(r), int(a), int(b)) for (r, a), b in zip(starts[keep], ends[keep][:, 1], strict=True)
-    ]
+    diff = np.diff(padded, axis=1).ravel()
+    # runs start and end in the same order, row by row: they pair up one to one
+    starts = np.flatnonzero(diff == 1)
+    ends = np.flatnonzero(diff == -1)
+    keep = ends - starts >= min_len
+    rows, cols = np.divmod(starts[keep], width + 1)
+    lengths = (ends - starts)[keep]
+    return [(int(r), int(a), int(a + n)) for r, a, n in zip(rows, cols, lengths, strict=True)]
 
 
-def image_segments(render: Render) -> tuple[list[Segment], list[Segment]]:
+def image_segments(render: Render, tuning: ScanRuleTuning) -> tuple[list[Segment], list[Segment]]:
     """Horizontal and vertical rules seen in the straightened image, in its frame."""
-    mask = render.gray < DARK
+    mask = render.gray < tuning.dark_level
     # bridge one-pixel breaks of a faint rule
     mask_h = mask.copy()
     mask_h[:, 1:] |= mask[:, :-1]
     mask_v = mask.copy()
     mask_v[1:, :] |= mask[:-1, :]
     k, ox, oy = render.scale, render.ox, render.oy
-    min_len = int(_MIN_RULE_PT / k)
+    min_len = int(tuning.min_rule_pt / k)
     hsegs = [((r + oy + 0.5) * k, (a + ox) * k, (b + ox) * k) for r, a, b in _runs(mask_h, min_len)]
     vsegs = [
         ((c + ox + 0.5) * k, (a + oy) * k, (b + oy) * k) for c, a, b in _runs(mask_v.T, min_len)
     ]
-    return hsegs, _attached(vsegs, hsegs)
+    return hsegs, _attached(vsegs, hsegs, tuning.attach_pt)
 
 
-def _attached(vsegs: list[Segment], hsegs: list[Segment], tol: float = 3.0) -> list[Segment]:
+def _attached(vsegs: list[Segment], hsegs: list[Segment], tol: float) -> list[Segment]:
     """Vertical strokes that run between two rules: cell borders, not tall glyphs."""
     if not hsegs:
         return []
@@ -117,11 +123,13 @@ def _attached(vsegs: list[Segment], hsegs: list[Segment], tol: float = 3.0) -> l
     return out
 
 
-def erase_rules(gray: npt.NDArray[np.uint8], scale: float) -> npt.NDArray[np.uint8]:
+def erase_rules(
+    gray: npt.NDArray[np.uint8], scale: float, tuning: ScanRuleTuning
+) -> npt.NDArray[np.uint8]:
     """Paint long straight rules white so they do not merge with glyphs."""
     img = gray.copy()
-    mask = img < DARK
-    min_len = int(_MIN_RULE_PT * 2 / scale)
+    mask = img < tuning.dark_level
+    min_len = int(tuning.erase_rule_pt / scale)
     for r, a, b in _runs(mask, min_len):
         img[max(r - 1, 0) : r + 2, a:b] = 255
     for c, a, b in _runs(mask.T, min_len):
@@ -129,20 +137,21 @@ def erase_rules(gray: npt.NDArray[np.uint8], scale: float) -> npt.NDArray[np.uin
     return img
 
 
-def crop(render: Render, rect: BBox) -> tuple[npt.NDArray[np.uint8], int, int] | None:
-    """The pixels of a rectangle of the straightened frame, with their top-left pixel."""
+def crop(render: Render, rect: BBox, min_px: int) -> tuple[npt.NDArray[np.uint8], int, int] | None:
+    """The pixels of a rectangle of the straightened frame, with their top-left pixel; None
+    when it is narrower or lower than `min_px`."""
     k = render.scale
     height, width = render.gray.shape
     c0 = max(int(rect[0] / k) - render.ox, 0)
     r0 = max(int(rect[1] / k) - render.oy, 0)
     c1 = min(int(rect[2] / k) - render.ox + 1, width)
     r1 = min(int(rect[3] / k) - render.oy + 1, height)
-    if c1 - c0 < 8 or r1 - r0 < 8:
+    if c1 - c0 < min_px or r1 - r0 < min_px:
         return None
     return render.gray[r0:r1, c0:c1], c0, r0
 
 
-def _covered(segs: list[Segment], pos: float, start: float, stop: float, tol: float = 4.0) -> float:
+def _covered(segs: list[Segment], pos: float, start: float, stop: float, tol: float) -> float:
     """Share of start..stop that segments near `pos` cover (skew-tolerant)."""
     total = sum(
         max(0.0, min(s[2], stop) - max(s[1], start)) for s in segs if abs(s[0] - pos) <= tol
@@ -150,44 +159,47 @@ def _covered(segs: list[Segment], pos: float, start: float, stop: float, tol: fl
     return total / max(stop - start, 1.0)
 
 
-def _crossing(lines: list[float], segs: list[Segment], borders: list[float]) -> list[float]:
+def _crossing(
+    lines: list[float], segs: list[Segment], borders: list[float], tuning: ScanRuleTuning
+) -> list[float]:
     """The outer lines, and the inner ones that run across at least one whole cell."""
     return [
         pos
         for i, pos in enumerate(lines)
         if i in (0, len(lines) - 1)
-        or any(_covered(segs, pos, a, b, tol=2.0) >= 0.9 for a, b in itertools.pairwise(borders))
+        or any(
+            _covered(segs, pos, a, b, tuning.cross_tol_pt) >= tuning.cross_cover
+            for a, b in itertools.pairwise(borders)
+        )
     ]
 
 
-def ruled_cells(grid: Grid) -> Grid:
+def ruled_cells(grid: Grid, tuning: ScanRuleTuning) -> Grid:
     """The grid without rules that do not cross a single cell from border to border.
 
     In a scan the serifs along the baseline of bold text fuse into long dark runs, and tall
     letters stacked in a two-line heading into short strokes; both look like bits of rule,
     while a real rule spans at least one whole cell.
     """
-    ys = _crossing(grid.ys, grid.hsegs, grid.xs)
-    xs = _crossing(grid.xs, grid.vsegs, ys)
-    return Grid(grid.bbox, xs, ys, grid.vsegs, grid.hsegs)
+    ys = _crossing(grid.ys, grid.hsegs, grid.xs, tuning)
+    xs = _crossing(grid.xs, grid.vsegs, ys, tuning)
+    return Grid(grid.bbox, xs, ys, grid.vsegs, grid.hsegs, grid.tuning)
 
 
-# Share of a border the rule must cover to count as drawn; scans break rules in places.
-FRAME_COVER = 0.8
-
-
-def framed(grid: Grid) -> bool:
+def framed(grid: Grid, tuning: ScanRuleTuning) -> bool:
     """A table grid in a scan has a rule above and below, one along a side, and at least two
-    rows and three columns; anything less is noise, a rule under a heading, or a box around text.
+    rows and two columns; anything less is noise, a rule under a heading, or a box around text.
 
     One side may be missing: scanning fades or crops the outer edge of a page's printed area,
     and the inner column rules already show it is a grid.
     """
     x0, y0, x1, y1 = grid.bbox
-    if len(grid.xs) < 3 or len(grid.ys) < 3:
+    if len(grid.xs) < _MIN_GRID_RULES or len(grid.ys) < _MIN_GRID_RULES:
         return False
+    tol, cover = tuning.frame_tol_pt, tuning.frame_cover
     return (
-        _covered(grid.hsegs, y0, x0, x1) > FRAME_COVER
-        and _covered(grid.hsegs, y1, x0, x1) > FRAME_COVER
-        and max(_covered(grid.vsegs, x0, y0, y1), _covered(grid.vsegs, x1, y0, y1)) > FRAME_COVER
+        _covered(grid.hsegs, y0, x0, x1, tol) > cover
+        and _covered(grid.hsegs, y1, x0, x1, tol) > cover
+        and max(_covered(grid.vsegs, x0, y0, y1, tol), _covered(grid.vsegs, x1, y0, y1, tol))
+        > cover
     )

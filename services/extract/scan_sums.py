@@ -11,12 +11,13 @@ from __future__ import annotations
 from shared.numbers import parse_amount
 from shared.years import is_year
 
-# Rows with at least two parts that add up before a sum column is believed.
-MIN_SUM_ROWS = 3
-# Share of the rows with parts that must add up; a misread or two must not hide the sum.
-SUM_ROW_SHARE = 0.6
-# Printed amounts are whole units; a sum may differ by rounding in the last digit.
-SUM_SLACK = 1.0
+from .tuning import ScanCellTuning
+
+# A sum is a total and at least two parts: a table with fewer amount columns, or a row with
+# fewer amounts, does not show whether its last column sums the others.
+_MIN_SUM_TERMS = 3
+# A row can be checked against its total when it holds the total and at least one part.
+_MIN_ROW_VALUES = 2
 
 
 def _values(row: list[str], columns: list[int]) -> dict[int, float] | None:
@@ -32,20 +33,20 @@ def _values(row: list[str], columns: list[int]) -> dict[int, float] | None:
     return values
 
 
-def _adds_up(values: dict[int, float], total: int) -> bool:
+def _adds_up(values: dict[int, float], total: int, tuning: ScanCellTuning) -> bool:
     parts = [v for c, v in values.items() if c != total]
-    return bool(parts) and abs(sum(parts) - values[total]) <= SUM_SLACK
+    return bool(parts) and abs(sum(parts) - values[total]) <= tuning.sum_slack
 
 
-def _sum_column(rows: list[list[str]], columns: list[int]) -> int | None:
+def _sum_column(rows: list[list[str]], columns: list[int], tuning: ScanCellTuning) -> int | None:
     """The last amount column when it is the sum of the others on most rows with two parts."""
-    if len(columns) < 3:
+    if len(columns) < _MIN_SUM_TERMS:
         return None
     total = columns[-1]
     rows_values = [_values(row, columns) for row in rows]
-    complete = [v for v in rows_values if v and total in v and len(v) >= 3]
-    holding = sum(1 for v in complete if _adds_up(v, total))
-    if holding < MIN_SUM_ROWS or holding < SUM_ROW_SHARE * len(complete):
+    complete = [v for v in rows_values if v and total in v and len(v) >= _MIN_SUM_TERMS]
+    holding = sum(1 for v in complete if _adds_up(v, total, tuning))
+    if holding < tuning.sum_min_rows or holding < tuning.sum_row_share * len(complete):
         return None
     return total
 
@@ -55,22 +56,44 @@ def _flipped(text: str) -> str:
     return body[1:] if body.startswith("-") else f"-{body}"
 
 
-def repair_signs(rows: list[list[str]], columns: list[int]) -> None:
+def repair_signs(rows: list[list[str]], columns: list[int], tuning: ScanCellTuning) -> None:
     """Turn round the one sign that makes a row add up, in a table whose last column sums."""
-    total = _sum_column(rows, columns)
+    total = _sum_column(rows, columns, tuning)
     if total is None:
         return
     for row in rows:
         values = _values(row, columns)
-        if not values or total not in values or len(values) < 2 or _adds_up(values, total):
+        if (
+            not values
+            or total not in values
+            or len(values) < _MIN_ROW_VALUES
+            or _adds_up(values, total, tuning)
+        ):
             continue
         fixes = [
             col
             for col, value in values.items()
-            if value and _adds_up({**values, col: -value}, total)
+            if value and _adds_up({**values, col: -value}, total, tuning)
         ]
         if len(fixes) == 1:
             row[fixes[0]] = _flipped(row[fixes[0]])
+
+
+def rows_not_adding_up(
+    rows: list[list[str]], columns: list[int], tuning: ScanCellTuning
+) -> list[int]:
+    """Rows of amounts that do not add up, in a table whose last amount column sums."""
+    total = _sum_column(rows, columns, tuning)
+    if total is None:
+        return []
+    return [
+        index
+        for index, row in enumerate(rows)
+        if (values := _values(row, columns))
+        and total in values
+        and len(values) >= _MIN_ROW_VALUES
+        and not _adds_up(values, total, tuning)
+    ]
 
 
 def _column_values(rows: list[list[str]], col: int) -> list[float | None]:
@@ -82,21 +105,26 @@ def _column_values(rows: list[list[str]], col: int) -> list[float | None]:
     return out
 
 
-def _total_confirms(values: list[float | None], index: int, value: float) -> bool:
+def _total_confirms(
+    values: list[float | None], index: int, value: float, tuning: ScanCellTuning
+) -> bool:
     """Some row below `index` is the sum of the column's amounts above it with `value` in row
     `index`, and not without: only then is the figure known to belong to that cell."""
     with_value = [value if i == index else v for i, v in enumerate(values)]
     for total in range(index + 1, len(values)):
         printed = with_value[total]
         parts = [v for v in with_value[:total] if v is not None]
-        if printed is None or len(parts) < MIN_SUM_ROWS:
+        if printed is None or len(parts) < tuning.sum_min_rows:
             continue
-        if abs(sum(parts) - printed) <= SUM_SLACK < abs(sum(parts) - value - printed):
+        slack = tuning.sum_slack
+        if abs(sum(parts) - printed) <= slack < abs(sum(parts) - value - printed):
             return True
     return False
 
 
-def restore_spilled_amounts(rows: list[list[str]], columns: list[int]) -> None:
+def restore_spilled_amounts(
+    rows: list[list[str]], columns: list[int], tuning: ScanCellTuning
+) -> None:
     """An amount OCR read into the label cell goes back to the empty first amount cell.
 
     A right-aligned label runs up to the first amount column, and a scan can read the two as
@@ -113,6 +141,6 @@ def restore_spilled_amounts(rows: list[list[str]], columns: list[int]) -> None:
         value = parse_amount(last) if head and not is_year(last) else None
         if value is None or row[first].strip() or not any(ch.isalpha() for ch in head):
             continue
-        if _total_confirms(values, index, value):
+        if _total_confirms(values, index, value, tuning):
             row[0], row[first] = head.rstrip(), last
             values[index] = value

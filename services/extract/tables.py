@@ -16,7 +16,7 @@ from shared.years import is_year
 from .grid import Grid
 from .layout import Line, Word
 from .text import clean_text, join_text
-from .tuning import DEFAULT, CellTuning
+from .tuning import CellTuning
 
 _AMOUNT = re.compile(
     r"^\(?[-−–]?\s?(?:€\s?)?\d{1,3}(?:\.\d{3})*(?:,\d+)?\)?%?$|^\(?[-−–]?\d+(?:,\d+)?\)?%?$"
@@ -77,12 +77,9 @@ def cell_text(words: list[Word], tuning: CellTuning) -> str:
 
 
 def fill_grid(
-    grid: Grid, words: list[Word], page: int, ocr: bool, tuning: CellTuning = DEFAULT.cells
+    grid: Grid, words: list[Word], page: int, ocr: bool, tuning: CellTuning
 ) -> TableDraft | None:
-    """Read a ruled grid: text of every cell, a spanning cell's text in its first column.
-
-    The default tuning serves the OCR path, which reads its grids with the defaults.
-    """
+    """Read a ruled grid: text of every cell, a spanning cell's text in its first column."""
     ncols = len(grid.xs) - 1
     cells = grid.cells()
     buckets: list[list[list[Word]]] = [[[] for _ in row] for row in cells]
@@ -179,6 +176,14 @@ def mark_header_and_section_rows(table: TableDraft, tuning: CellTuning) -> None:
             # Titles set in bold are all bold: a plain row under them is the first body row,
             # even when its values carry a unit ("60 bezoekers") and so do not read as numbers.
             if header > 0 and table.bold_rows[0] and not table.bold_rows[header]:
+                break
+            # Column titles are short; a plain row below them with a sentence in it is the first
+            # body row. Scans show no bold, so this is what ends their titles.
+            if (
+                header > 0
+                and not table.bold_rows[header]
+                and any(len(c) > tuning.title_max_chars for c in r)
+            ):
                 break
             header += 1
         header = min(header, max(len(rows) - 1, 0))

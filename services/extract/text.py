@@ -14,7 +14,7 @@ from typing import Any
 import pymupdf
 
 from .layout import Line, Span, Word
-from .tuning import DEFAULT, TextTuning
+from .tuning import TextTuning
 
 TEXT_FLAGS = (
     pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_MEDIABOX_CLIP
@@ -54,7 +54,7 @@ def read_lines(
     textpage: pymupdf.TextPage,
     page_no: int,
     ocr: bool,
-    tuning: TextTuning = DEFAULT.text,
+    tuning: TextTuning,
 ) -> list[Line]:
     """Visual lines of the page, each with its spans and its words, in no particular order."""
     content = page.get_text("dict", textpage=textpage)
@@ -82,9 +82,13 @@ def read_lines(
             Word(w[0], w[1], w[2], w[3], str(w[4]), style.bold, style.italic, style.size)
         )
     lines = list(raw_lines.values())
-    if ocr:
-        lines = [ln for ln in lines if _readable(ln, tuning.ocr_min_height_pt)]
-    return merge_same_baseline(lines, tuning)
+    return ocr_lines(lines, tuning) if ocr else merge_same_baseline(lines, tuning)
+
+
+def ocr_lines(lines: list[Line], tuning: TextTuning) -> list[Line]:
+    """Visual lines of OCR pieces, without the specks and rule fragments OCR reads as text."""
+    readable = [ln for ln in lines if _readable(ln, tuning.ocr_min_height_pt)]
+    return merge_same_baseline(readable, tuning)
 
 
 def _readable(line: Line, min_height: float) -> bool:
@@ -101,7 +105,7 @@ def _word_gap(line: Line, tuning: TextTuning) -> float:
     return tuning.ocr_word_gap_em if line.ocr else tuning.word_gap_em
 
 
-def merge_same_baseline(lines: list[Line], tuning: TextTuning = DEFAULT.text) -> list[Line]:
+def merge_same_baseline(lines: list[Line], tuning: TextTuning) -> list[Line]:
     """Join pieces of one visual line: a list marker and its text, or runs split by the producer.
 
     Pieces further apart than about one em (a little more in OCR text) stay separate: that gap

@@ -21,8 +21,11 @@ __all__ = [
     "FurnitureTuning",
     "GridTuning",
     "MarkerTuning",
+    "OcrTuning",
     "ParagraphTuning",
     "ReadingOrderTuning",
+    "ScanCellTuning",
+    "ScanRuleTuning",
     "TextTuning",
     "WhitespaceTuning",
 ]
@@ -94,6 +97,9 @@ class ParagraphTuning(_Frozen):
     )
     short_line_share: float = Field(
         0.7, gt=0, le=1, description="an OCR line ending a sentence this short ends a paragraph"
+    )
+    wrap_slack_em: float = Field(
+        1.0, ge=0, description="OCR word boxes are this far off: room smaller than it is no room"
     )
 
 
@@ -340,6 +346,128 @@ class MarkerTuning(_Frozen):
     )
 
 
+class OcrTuning(_Frozen):
+    """Which pages are OCRed, and how a scanned page is rendered and cleaned (`ocr.py`,
+    `binarize.py`)."""
+
+    min_chars: int = Field(
+        20, ge=0, description="a text layer with this many letters and digits is read, not OCRed"
+    )
+    max_garbage_share: float = Field(
+        0.1, ge=0, le=1, description="... unless this share of it is undecodable (U+FFFD)"
+    )
+    min_image_share: float = Field(
+        0.2, ge=0, le=1, description="a page whose images cover this share of it shows a scan"
+    )
+    skew_dpi: int = Field(
+        100, ge=1, description="the skew of a scan shows as well in a small rendering as a large"
+    )
+    rule_dpi: int = Field(
+        150, ge=1, description="rules are found at this resolution: enough to see a hairline"
+    )
+    title_dpi: int = Field(
+        450,
+        ge=1,
+        description="column titles are read again this fine: bold on shading runs together",
+    )
+    title_margin_pt: float = Field(
+        6.0, ge=0, description="room around the title band for the points straightening moves it"
+    )
+    max_cell_reads: int = Field(
+        80, ge=0, description="cells of a page read again at most: a garbled page is no image"
+    )
+    speck_pt: float = Field(
+        0.45, ge=0, description="ink this small across is a speck; a full stop is larger"
+    )
+    min_ink_level: int = Field(
+        90, ge=0, le=255, description="the ink threshold of a page is never darker than this"
+    )
+    max_ink_level: int = Field(
+        175, ge=0, le=255, description="... nor lighter: few glyphs or heavy shading mislead Otsu"
+    )
+
+
+class ScanRuleTuning(_Frozen):
+    """Ruling lines and table grids seen in a scanned image (`scan_image.py`, `ocr.py`)."""
+
+    dark_level: int = Field(
+        200, ge=0, le=255, description="pixels darker than this grey are ink of a rule or glyph"
+    )
+    min_rule_pt: float = Field(
+        10.0, ge=0, description="shorter dark runs are strokes of glyphs, not rules"
+    )
+    erase_rule_pt: float = Field(
+        20.0, ge=0, description="runs this long are painted out before OCR; a glyph is shorter"
+    )
+    attach_pt: float = Field(
+        3.0, ge=0, description="a vertical stroke ending this close to a rule is a cell border"
+    )
+    cross_tol_pt: float = Field(
+        2.0, ge=0, description="rule pieces this close to an inner grid line belong to it"
+    )
+    cross_cover: float = Field(
+        0.9, gt=0, le=1, description="an inner rule covers this share of a whole cell's border"
+    )
+    frame_tol_pt: float = Field(
+        4.0, ge=0, description="rule pieces this close to a grid's edge frame it (skew-tolerant)"
+    )
+    frame_cover: float = Field(
+        0.8, gt=0, le=1, description="share of an edge a frame rule covers; scans break rules"
+    )
+    paint_tol_pt: float = Field(
+        2.0, ge=0, description="a rule piece this close to a grid line is painted out with it"
+    )
+    paint_band_pt: float = Field(
+        1.5, ge=0, description="the paint reaches this far either side of a rule's centre"
+    )
+
+
+class ScanCellTuning(_Frozen):
+    """Cells of scanned tables: checked, read again, specks and misreadings undone
+    (`scan_cells.py`, `scan_sums.py`, `digits.py`)."""
+
+    row_amounts: int = Field(
+        2, ge=1, description="a row shows amounts with this many (fewer if the table is narrower)"
+    )
+    amount_share: float = Field(
+        0.5, gt=0, le=1, description="a column whose filled cells hold this share of amounts"
+    )
+    rule_margin_pt: float = Field(
+        1.5, ge=0, description="a cell is read again from this far inside its rules"
+    )
+    min_crop_px: int = Field(
+        8, ge=1, description="a cell cut narrower or lower than this holds no figure to read"
+    )
+    stray_chars: int = Field(3, ge=0, description="specks read as words are this short")
+    stray_gap_em: float = Field(
+        1.5, ge=0, description="... and stand this many line heights away from the cell's text"
+    )
+    speck_width_pt: float = Field(
+        1.0, ge=0, description="punctuation this narrow is a speck: a printed dash is wider"
+    )
+    min_glyph_pt: float = Field(
+        2.0, ge=0, description="letters this low are a piece of rule: the smallest type is taller"
+    )
+    sum_min_rows: int = Field(
+        3, ge=1, description="rows that add up before a sum column (or a total) is believed"
+    )
+    sum_row_share: float = Field(
+        0.6, ge=0, le=1, description="share of rows that add up: a misread must not hide the sum"
+    )
+    sum_slack: float = Field(
+        1.0, ge=0, description="printed amounts are whole units; a sum may differ by rounding"
+    )
+    stack_gap_px: int = Field(
+        60, ge=1, description="white between cells stacked to be read in one call"
+    )
+    same_line_share: float = Field(
+        0.5, gt=0, description="a word this share of a word's height lower starts a new line"
+    )
+    digit_speck_pt: float = Field(
+        0.0, ge=0, description="a decimal point in small table type is no bigger than a speck"
+    )
+
+
 class ExtractTuning(_Frozen):
     """All extract thresholds; the names are the first part of a `pcflow eval --set` path."""
 
@@ -354,6 +482,9 @@ class ExtractTuning(_Frozen):
     furniture: FurnitureTuning = FurnitureTuning()
     bullets: BulletTuning = BulletTuning()
     markers: MarkerTuning = MarkerTuning()
+    ocr: OcrTuning = OcrTuning()
+    scan_rules: ScanRuleTuning = ScanRuleTuning()
+    scan_cells: ScanCellTuning = ScanCellTuning()
 
 
 DEFAULT = ExtractTuning()

@@ -62,7 +62,14 @@ def test_a_first_row_holding_a_value_is_no_header() -> None:
 def test_a_scanned_grid_with_one_side_faded_is_a_table() -> None:
     hs = [(10.0, 10.0, 300.0), (40.0, 10.0, 300.0), (70.0, 10.0, 300.0)]
     vs = [(100.0, 10.0, 70.0), (200.0, 10.0, 70.0), (300.0, 10.0, 70.0), (10.0, 10.0, 30.0)]
-    grid = Grid((10.0, 10.0, 300.0, 70.0), [10.0, 100.0, 200.0, 300.0], [10.0, 40.0, 70.0], vs, hs)
-    assert framed(grid)
-    no_bottom = Grid(grid.bbox, grid.xs, grid.ys, vs, hs[:2])
-    assert not framed(no_bottom)
+    grid = Grid(
+        (10.0, 10.0, 300.0, 70.0),
+        [10.0, 100.0, 200.0, 300.0],
+        [10.0, 40.0, 70.0],
+        vs,
+        hs,
+        DEFAULT.grids,
+    )
+    assert framed(grid, DEFAULT.scan_rules)
+    no_bottom = Grid(grid.bbox, grid.xs, grid.ys, vs, hs[:2], DEFAULT.grids)
+    assert not framed(no_bottom, DEFAULT.scan_rules)

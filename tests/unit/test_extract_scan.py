@@ -8,30 +8,36 @@ import numpy as np
 import pymupdf
 import pytest
 
-from services.extract.binarize import clean_ink, ink_threshold, without_paper
+from services.extract.binarize import clean_ink, ink_threshold
 from services.extract.bullets import bullet_before
-from services.extract.digits import Strip, parse_tsv, read_cell, read_strips
-from services.extract.grid import find_grids
+from services.extract.digits import parse_tsv, read_cells
+from services.extract.grid import Grid, find_grids
 from services.extract.layout import Line, Span, Word
 from services.extract.paragraphs import build_blocks
 from services.extract.scan_cells import (
     amount_columns,
+    cells_to_reread,
     clean_word,
     data_rows,
     drop_strays,
     repair_numeric_columns,
-    reread_amounts,
+    title_cells,
+    with_readings,
 )
-from services.extract.scan_image import Render, ruled_cells
+from services.extract.scan_image import ruled_cells
 from services.extract.tables import fill_grid
 from services.extract.text import merge_same_baseline, ocr_bullet, ocr_bullet_spans, split_marker
+from services.extract.tuning import DEFAULT
+
+GRIDS = DEFAULT.grids
+CELLS = DEFAULT.scan_cells
 
 
 def test_rule_pieces_at_wandering_positions_join_into_one_border() -> None:
     hs = [(10.0, 10.0, 200.0), (60.0, 10.0, 200.0), (110.0, 10.0, 200.0)]
     # a scanned right border read as pieces one pixel apart, listed out of order
     vs = [(10.0, 10.0, 110.0), (199.4, 10.0, 30.0), (200.3, 10.0, 110.0), (105.0, 10.0, 110.0)]
-    (grid,) = find_grids(hs, vs)
+    (grid,) = find_grids(hs, vs, GRIDS)
     assert grid.has_vertical(grid.xs[-1], 10.0, 110.0)
 
 
@@ -41,26 +47,16 @@ def test_specks_and_shading_go_full_stops_stay() -> None:
     gray[100, 100] = 60  # a one-pixel speck
     gray[30:34, 30:34] = 40  # a full stop at 300 dpi
     gray[150:190, 50:56] = 30  # a stroke
-    ink = clean_ink(gray, 300)
+    ink = clean_ink(gray, 300, DEFAULT.ocr.speck_pt, DEFAULT.ocr)
     assert not ink[100, 100]
     assert ink[31, 31]
     assert ink[170, 52]
     assert not ink[50, 100]
 
 
-def test_shading_turns_white_and_ink_keeps_its_grey_edges() -> None:
-    gray = np.full((120, 120), 245, dtype=np.uint8)
-    gray[10:110, 10:110] = 210  # grainy cell shading
-    gray[30:90:7, 20:100] = 190
-    gray[50:70, 40:44] = 20  # a stroke
-    gray[50:70, 44] = 100  # its anti-aliased edge
-    out = without_paper(gray)
-    assert out[15, 15] == 255 and out[30, 50] == 255
-    assert out[60, 41] == 20 and out[60, 44] == 100
-
-
 def test_threshold_stays_in_band_for_an_empty_page() -> None:
-    assert 90 <= ink_threshold(np.full((50, 50), 250, dtype=np.uint8)) <= 175
+    level = ink_threshold(np.full((50, 50), 250, dtype=np.uint8), DEFAULT.ocr)
+    assert DEFAULT.ocr.min_ink_level <= level <= DEFAULT.ocr.max_ink_level
 
 
 def test_tesseract_tsv_words_are_parsed() -> None:
@@ -86,11 +82,14 @@ def test_amount_columns_skip_labels_titles_and_text() -> None:
         (2, 1): "Û",
         (2, 2): "B5",
         (2, 3): "hogere baten",
+        (3, 0): "650 - Arbeidsparticipatie",
+        (3, 1): "0",
+        (3, 2): "85",
+        (3, 3): "geen",
     }
-    digits = {(2, 1): "0", (2, 2): "85"}
-    rows = data_rows([texts, digits], 4)
-    assert rows == {1, 2}
-    assert amount_columns([texts, digits], rows) == [1, 2]
+    rows = data_rows(texts, 4, CELLS)
+    assert rows == {1, 3}
+    assert amount_columns(texts, rows, CELLS) == [1, 2]
 
 
 def _gray_300dpi(page: pymupdf.Page) -> np.ndarray:
@@ -100,16 +99,14 @@ def _gray_300dpi(page: pymupdf.Page) -> np.ndarray:
 
 
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract missing")
-def test_amount_strips_are_read_with_their_signs_and_dots() -> None:
+def test_cells_are_read_again_with_their_signs_and_dots_in_one_call() -> None:
     doc = pymupdf.open()
-    page = doc.new_page(width=80, height=60)
-    page.insert_text((10, 20), "-10.382", fontsize=10)
-    page.insert_text((10, 40), "7.411", fontsize=10)
-    gray = _gray_300dpi(page)
-    (words,) = read_strips([Strip(gray, 100.0, 200.0, 72 / 300)], 300, "nld")
-    texts = [w.text for w in sorted(words, key=lambda w: w.y0)]
-    assert texts == ["-10.382", "7.411"]
-    assert 200.0 < words[0].y0 < 215.0
+    crops = []
+    for text in ("-10.382", "7.411", "1"):
+        page = doc.new_page(width=60, height=16)
+        page.insert_text((60 - 5.2 * len(text) - 4, 12), text, fontsize=9)
+        crops.append(_gray_300dpi(page))
+    assert read_cells(crops, 300, "nld", DEFAULT) == ["-10.382", "7.411", "1"]
 
 
 @pytest.mark.parametrize(
@@ -141,9 +138,9 @@ def _piece(x0: float, x1: float, text: str, ocr: bool) -> Line:
 
 def test_justified_ocr_line_cut_at_wide_spaces_is_one_line() -> None:
     pieces = [_piece(50, 80, "een", True), _piece(92, 140, "gemeente", True)]
-    assert [ln.text for ln in merge_same_baseline(pieces)] == ["een gemeente"]
+    assert [ln.text for ln in merge_same_baseline(pieces, DEFAULT.text)] == ["een gemeente"]
     born = [_piece(50, 80, "een", False), _piece(92, 140, "gemeente", False)]
-    assert len(merge_same_baseline(born)) == 2
+    assert len(merge_same_baseline(born, DEFAULT.text)) == 2
 
 
 def test_thousands_dots_come_back_where_the_table_prints_them() -> None:
@@ -153,7 +150,7 @@ def test_thousands_dots_come_back_where_the_table_prints_them() -> None:
         ["6.2", "1.234", "-2.152."],
         ["6.3", "Û", "2019"],
     ]
-    repair_numeric_columns(rows)
+    repair_numeric_columns(rows, CELLS)
     assert rows[1:] == [
         ["6.1", "-12.593", "4.514"],
         ["6.2", "1.234", "-2.152"],
@@ -163,7 +160,7 @@ def test_thousands_dots_come_back_where_the_table_prints_them() -> None:
 
 def test_amounts_without_thousands_keep_their_commas() -> None:
     rows = [["Indicator", "Waarde"], ["a", "0,5"], ["b", "12,250"]]
-    repair_numeric_columns(rows)
+    repair_numeric_columns(rows, CELLS)
     assert rows[1:] == [["a", "0,5"], ["b", "12,250"]]
 
 
@@ -191,15 +188,16 @@ def test_a_speck_read_as_a_dash_and_a_sliver_of_rule_read_as_letters_are_dropped
     speck = Word(109.9, 674.2, 110.4, 685.6, "_—")
     dash = Word(150.0, 674.2, 154.0, 685.6, "-")
     sliver = Word(224.0, 481.9, 245.4, 483.0, "OO")
-    assert not clean_word(speck)
-    assert not clean_word(sliver)
-    assert clean_word(dash) and dash.text == "-"
+    assert not clean_word(speck, CELLS)
+    assert not clean_word(sliver, CELLS)
+    assert clean_word(dash, CELLS) and dash.text == "-"
 
 
 def test_specks_read_as_short_words_far_from_a_label_are_dropped() -> None:
     (grid,) = find_grids(
         [(90.0, 10.0, 400.0), (120.0, 10.0, 400.0)],
         [(10.0, 90.0, 120.0), (300.0, 90.0, 120.0), (400.0, 90.0, 120.0)],
+        GRIDS,
     )
     words = [
         _word(14, 20, "["),
@@ -209,7 +207,7 @@ def test_specks_read_as_short_words_far_from_a_label_are_dropped() -> None:
         _word(250, 262, "Ean"),
         _word(360, 390, "-3.555"),
     ]
-    kept = [w.text for w in drop_strays(grid, words)]
+    kept = [w.text for w in drop_strays(grid, words, DEFAULT)]
     assert kept == ["6.30.8", "-", "Participatiewet", "-3.555"]
 
 
@@ -217,10 +215,10 @@ def test_a_dot_at_mid_height_left_of_a_line_is_a_bullet() -> None:
     ink = np.zeros((60, 200), dtype=bool)
     ink[20:40, 60:190] = True  # the line's text, 20 px high
     ink[27:33, 40:46] = True  # a bullet
-    assert bullet_before(ink, 60, 20, 40)
+    assert bullet_before(ink, 60, 20, 40, DEFAULT.bullets)
     ink[27:33, 40:46] = False
     ink[36:40, 40:44] = True  # a full stop on the baseline is no bullet
-    assert not bullet_before(ink, 60, 20, 40)
+    assert not bullet_before(ink, 60, 20, 40, DEFAULT.bullets)
 
 
 def test_ocr_block_does_not_run_into_a_heading_on_the_next_page() -> None:
@@ -233,21 +231,12 @@ def test_ocr_block_does_not_run_into_a_heading_on_the_next_page() -> None:
     assert len(build_blocks([last, wrapped], 10.0, 2.0)) == 1
 
 
-@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract missing")
-def test_a_lone_narrow_figure_is_read_from_its_cell() -> None:
-    doc = pymupdf.open()
-    page = doc.new_page(width=60, height=16)
-    page.insert_text((44, 12), "1", fontsize=9)
-    gray = _gray_300dpi(page)
-    assert read_cell(gray, 300, "nld") == "1"
-
-
 def test_serif_runs_inside_a_cell_are_no_row_rules() -> None:
     hs = [(10.0, 10.0, 300.0), (40.0, 10.0, 300.0), (70.0, 10.0, 300.0), (33.0, 60.0, 99.0)]
     vs = [(10.0, 10.0, 70.0), (100.0, 10.0, 70.0), (300.0, 10.0, 70.0), (200.0, 41.0, 52.0)]
-    (grid,) = find_grids(hs, vs)
+    (grid,) = find_grids(hs, vs, GRIDS)
     assert len(grid.ys) == 4 and len(grid.xs) == 4
-    cleaned = ruled_cells(grid)
+    cleaned = ruled_cells(grid, DEFAULT.scan_rules)
     assert cleaned.ys == [10.0, 40.0, 70.0]
     assert cleaned.xs == [10.0, 100.0, 300.0]
 
@@ -259,7 +248,7 @@ def test_amounts_read_as_one_cell_go_back_to_the_empty_cell_beside_them() -> Non
         ["6.5 Arbeidsparticipatie", "1.126.300 471.604", "", "1.048.300 78.000", ""],
         ["6.4 Begeleide participatie", "", "949.230 1.873.500", "1.873.500", "0"],
     ]
-    repair_numeric_columns(rows)
+    repair_numeric_columns(rows, CELLS)
     assert rows[1:] == [
         ["6.2 Wijkteams", "2.637.900", "1.341.885", "2.702.400", "-64.500"],
         ["6.5 Arbeidsparticipatie", "1.126.300", "471.604", "1.048.300", "78.000"],
@@ -277,7 +266,7 @@ def test_a_dropped_minus_comes_back_where_the_row_must_add_up() -> None:
         ["6.6 Maatwerkvoorzieningen (Wmo)", "-61.000", "-23.000", "84.000"],
         ["Woningaanpassingen", "-61.000", "", "61.000"],
     ]
-    repair_numeric_columns(rows)
+    repair_numeric_columns(rows, CELLS)
     assert [row[1:] for row in rows[4:]] == [
         ["-86.000", "-388.000", "-474.000"],
         ["-61.000", "-23.000", "-84.000"],
@@ -291,7 +280,7 @@ def test_a_dark_picture_above_a_table_does_not_move_its_rules() -> None:
     vs = [(10.0, 100.0, 160.0), (200.0, 100.0, 160.0), (300.0, 100.0, 160.0)]
     # a filled picture higher up reads as a vertical run in every pixel column from 150 to 210
     picture = [(150.0 + 0.5 * i, 20.0, 80.0) for i in range(121)]
-    (grid,) = (g for g in find_grids(hs, [*vs, *picture]) if g.bbox[1] == 100.0)
+    (grid,) = (g for g in find_grids(hs, [*vs, *picture], GRIDS) if g.bbox[1] == 100.0)
     assert grid.xs == [10.0, 200.0, 300.0]
 
 
@@ -304,7 +293,7 @@ def test_a_figure_read_into_the_label_goes_back_where_the_column_total_confirms_
         ["Overige afwijkingen kleiner dan € 50.000", "", "5"],
         ["Totaal ombuigingen", "400", "605"],
     ]
-    repair_numeric_columns(rows)
+    repair_numeric_columns(rows, CELLS)
     assert rows[2] == ["Persoonsgebonden budget Wmo", "90", "90"]
     assert rows[4] == ["Overige afwijkingen kleiner dan € 50.000", "", "5"]
 
@@ -313,7 +302,7 @@ def test_amounts_in_a_cell_a_faded_rule_joined_go_back_to_their_columns() -> Non
     hs = [(10.0, 10.0, 400.0), (30.0, 10.0, 400.0), (50.0, 10.0, 400.0), (70.0, 10.0, 400.0)]
     # the rule at 320 fades out below the header, the one at 120 in the last row
     vs = [(10.0, 10.0, 70.0), (120.0, 10.0, 50.0), (240.0, 10.0, 70.0), (320.0, 10.0, 30.0)]
-    (grid,) = find_grids(hs, [*vs, (400.0, 10.0, 70.0)])
+    (grid,) = find_grids(hs, [*vs, (400.0, 10.0, 70.0)], GRIDS)
 
     def word(x0: float, x1: float, y: float, text: str) -> Word:
         return Word(x0, y - 4.0, x1, y + 4.0, text)
@@ -330,7 +319,7 @@ def test_amounts_in_a_cell_a_faded_rule_joined_go_back_to_their_columns() -> Non
         word(150.0, 190.0, 60.0, "-64.500"),
         word(340.0, 380.0, 60.0, "-64.500"),
     ]
-    draft = fill_grid(grid, words, 0, ocr=True)
+    draft = fill_grid(grid, words, 0, True, DEFAULT.cells)
     assert draft is not None
     assert draft.rows[1:] == [
         ["Woningaanpassingen", "-61.000", "", "-61.000"],
@@ -342,6 +331,7 @@ def test_an_amount_whose_box_ocr_stretched_over_specks_stays_in_its_own_cell() -
     (grid,) = find_grids(
         [(10.0, 10.0, 400.0), (30.0, 10.0, 400.0), (50.0, 10.0, 400.0)],
         [(10.0, 10.0, 50.0), (260.0, 10.0, 50.0), (320.0, 10.0, 50.0), (400.0, 10.0, 50.0)],
+        GRIDS,
     )
     words = [
         Word(15.0, 15.0, 70.0, 25.0, "Lasten"),
@@ -351,26 +341,67 @@ def test_an_amount_whose_box_ocr_stretched_over_specks_stays_in_its_own_cell() -
         Word(180.0, 35.0, 311.0, 45.0, "33.955"),
         Word(360.0, 35.0, 390.0, 45.0, "33.976"),
     ]
-    draft = fill_grid(grid, words, 0, ocr=True)
+    draft = fill_grid(grid, words, 0, True, DEFAULT.cells)
     assert draft is not None
     assert draft.rows[1] == ["Totaallasten", "33.955", "33.976"]
 
 
-@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract missing")
-def test_a_figure_read_with_a_letter_in_a_text_table_is_read_again_with_digits() -> None:
-    doc = pymupdf.open()
-    page = doc.new_page(width=300, height=40)
-    page.insert_text((10, 25), "Aandeel rookvrij", fontsize=10)
-    page.insert_text((240, 25), "85%", fontsize=10)
-    gray = _gray_300dpi(page)
-    render = Render(gray, 300, 0, 0)
-    (grid,) = find_grids(
-        [(5.0, 5.0, 295.0), (35.0, 5.0, 295.0)],
-        [(5.0, 5.0, 35.0), (200.0, 5.0, 35.0), (295.0, 5.0, 35.0)],
-    )
+def _grid_words(rows: list[list[str]]) -> tuple[Grid, list[Word]]:
+    """A ruled grid of 100 x 20 pt cells and one word per filled cell, as OCR would read it."""
+    xs = [10.0 + 100.0 * i for i in range(len(rows[0]) + 1)]
+    ys = [10.0 + 20.0 * i for i in range(len(rows) + 1)]
+    (grid,) = find_grids([(y, xs[0], xs[-1]) for y in ys], [(x, ys[0], ys[-1]) for x in xs], GRIDS)
     words = [
-        Word(10.0, 15.0, 90.0, 27.0, "Aandeel rookvrij"),
-        Word(240.0, 15.0, 262.0, 27.0, "B5%"),
+        Word(xs[c] + 60.0, ys[r] + 5.0, xs[c] + 95.0, ys[r] + 15.0, text)
+        for r, row in enumerate(rows)
+        for c, text in enumerate(row)
+        if text
     ]
-    texts = [w.text for w in reread_amounts(render, grid, words, "nld")]
-    assert texts == ["Aandeel rookvrij", "85%"]
+    return grid, words
+
+
+def test_amounts_the_page_pass_read_are_not_read_again() -> None:
+    grid, words = _grid_words(
+        [
+            ["Taakveld", "Incidenteel", "Structureel", "Totaal"],
+            ["Wijkteams", "-240.000", "-648.000", "-888.000"],
+            ["Jeugdhulp", "-110.000", "-402.000", "-512.000"],
+            ["Wmo", "-61.000", "-23.000", "-84.000"],
+        ]
+    )
+    assert cells_to_reread(grid, words, CELLS) == []
+
+
+def test_a_cell_that_breaks_the_sum_or_holds_no_amount_is_read_again() -> None:
+    grid, words = _grid_words(
+        [
+            ["Taakveld", "Incidenteel", "Structureel", "Totaal"],
+            ["Wijkteams", "-240.000", "-648.000", "-888.000"],
+            ["Jeugdhulp", "-110.000", "-402.000", "-512.000"],
+            ["Ambulant", "-130.000", "-186.000", "-316.000"],
+            ["Wmo", "61.000", "-23.000", "-84.000"],
+            ["Vervoer", "-12.000", "B", "-12.000"],
+        ]
+    )
+    assert cells_to_reread(grid, words, CELLS) == [(4, 1), (4, 2), (4, 3), (5, 2)]
+
+
+def test_a_figure_read_with_a_letter_in_a_text_column_is_read_again() -> None:
+    grid, words = _grid_words([["Aandeel rookvrij", "B5%"], ["Toelichting", "zie boven"]])
+    assert cells_to_reread(grid, words, CELLS) == [(0, 1)]
+
+
+def test_a_second_reading_replaces_the_words_of_its_cell() -> None:
+    grid, words = _grid_words([["Wmo", "61.000", "B5%"]])
+    draft = fill_grid(
+        grid, with_readings(grid, words, {(0, 1): "-61.000"}, CELLS), 1, True, DEFAULT.cells
+    )
+    assert draft is not None
+    assert draft.rows == [["Wmo", "-61.000", "B5%"]]
+
+
+def test_the_column_titles_are_read_again_but_a_first_row_of_amounts_is_not() -> None:
+    grid, words = _grid_words([["Prestatie", "Fresiatie", ""], ["Huiskamers", "60", "70"]])
+    assert title_cells(grid, words, CELLS) == [(0, 0), (0, 1)]
+    grid, words = _grid_words([["Lasten", "115.850", "115.372"], ["Baten", "31.846", "33.912"]])
+    assert title_cells(grid, words, CELLS) == []

@@ -5,21 +5,25 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import numpy as np
+import pymupdf
 import pytest
 from typer.testing import CliRunner
 
 from pcflow.cli import app
 from pcflow.tuning import TuningError, tuning_with
 from services.classify.tuning import ClassifyTuning
+from services.extract.core import looks_scanned
+from services.extract.hocr import OcrLine, OcrWord
 from services.extract.limits import ExtractLimits
+from services.extract.ocr import to_lines
+from services.extract.scan_image import Render
 from services.extract.tuning import ExtractTuning
 
 ROOT = Path(__file__).resolve().parents[2]
 CORES = [ROOT / "services" / "extract", ROOT / "services" / "classify"]
-# Being reworked apart; their literals are counted on their own below.
-OCR_FILES = {"ocr.py", "scan_cells.py", "scan_image.py", "scan_sums.py", "binarize.py", "digits.py"}
-# Outside the OCR files every threshold lives in a tuning module; a number that is structure
-# (an index, a unit) is a named constant with its reason beside it, never written in place.
+# Every threshold lives in a tuning module; a number that is structure (an index, a unit) is a
+# named constant with its reason beside it, never written in place.
 MAX_LITERALS = 0
 
 
@@ -49,7 +53,7 @@ def _core_files() -> list[Path]:
 
 
 def test_thresholds_live_in_the_tuning_modules() -> None:
-    counts = {p: _comparison_literals(p) for p in _core_files() if p.name not in OCR_FILES}
+    counts = {p: _comparison_literals(p) for p in _core_files()}
     assert sum(counts.values()) <= MAX_LITERALS, {str(p): n for p, n in counts.items() if n}
 
 
@@ -96,3 +100,31 @@ def test_eval_refuses_an_unknown_setting(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "unknown setting" in result.output
+
+
+def _half_scanned_page() -> pymupdf.Document:
+    """A page without text whose one picture covers 15 % of it."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=600, height=800)
+    pix = pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, 10, 10), False)
+    pix.clear_with(200)
+    page.insert_image(pymupdf.Rect(0, 0, 600, 120), pixmap=pix, keep_proportion=False)
+    return doc
+
+
+def test_an_ocr_override_reaches_the_scan_check() -> None:
+    """`core` hands `limits.tuning` down to `ocr.needs_ocr`, which decides what is a scan."""
+    doc = _half_scanned_page()
+    assert not looks_scanned(doc, ExtractLimits())
+    tuning = tuning_with(["ocr.min_image_share=0.1"]).extract
+    assert looks_scanned(doc, ExtractLimits(tuning=tuning))
+
+
+def test_an_ocr_word_gap_override_reaches_the_ocr_lines() -> None:
+    """Tesseract's line is cut at a gap wider than `text.ocr_word_gap_em` of its size."""
+    words = [OcrWord((0, 0, 100, 40), "Gemeente", 96), OcrWord((160, 0, 260, 40), "Bergdijk", 96)]
+    ocr = [OcrLine((0, 0, 260, 40), 40.0, words)]
+    render = Render(np.zeros((10, 10), dtype=np.uint8), 300, 0, 0)
+    assert len(to_lines(ocr, render, 1, ExtractTuning().text)) == 2
+    wide = tuning_with(["text.ocr_word_gap_em=2"]).extract
+    assert [ln.text for ln in to_lines(ocr, render, 1, wide.text)] == ["Gemeente Bergdijk"]
