@@ -111,6 +111,24 @@ def _deviation_columns(lines: list[FinancialLine]) -> set[int]:
     }
 
 
+def _nearest_above(
+    lines: list[FinancialLine], index: int, patterns: Sequence[re.Pattern[str]]
+) -> list[Values | None]:
+    """For each pattern, the values of the nearest line above `index` whose label it matches.
+
+    A line serves only the first pattern it matches that is still open, so one line is never
+    read as two of the terms a computed row is checked against.
+    """
+    found: list[Values | None] = [None] * len(patterns)
+    for earlier in reversed(lines[:index]):
+        label = normalise(earlier.label)
+        for k, pattern in enumerate(patterns):
+            if found[k] is None and pattern.search(label):
+                found[k] = _values(earlier)
+                break
+    return found
+
+
 def _saldo_rows(lines: list[FinancialLine], tolerance: _Tolerance, first: int) -> list[Check]:
     """A saldo row against the nearest totals of baten and lasten above it.
 
@@ -122,13 +140,7 @@ def _saldo_rows(lines: list[FinancialLine], tolerance: _Tolerance, first: int) -
     for index, line in enumerate(lines):
         if index < first or not _SALDO.search(normalise(line.label)):
             continue
-        baten = lasten = None
-        for earlier in reversed(lines[:index]):
-            label = normalise(earlier.label)
-            if baten is None and _BATEN.search(label):
-                baten = _values(earlier)
-            elif lasten is None and _LASTEN.search(label):
-                lasten = _values(earlier)
+        baten, lasten = _nearest_above(lines, index, (_BATEN, _LASTEN))
         if baten is None or lasten is None:
             continue
         saldo = _values(line)
@@ -159,15 +171,7 @@ def _result_rows(lines: list[FinancialLine], tolerance: _Tolerance, first: int) 
         label = normalise(line.label)
         if index < first or not _RESULT.search(label) or _SALDO.search(label):
             continue
-        saldo = add = take = None
-        for earlier in reversed(lines[:index]):
-            text = normalise(earlier.label)
-            if saldo is None and _SALDO.search(text):
-                saldo = _values(earlier)
-            elif add is None and _ADD_RESERVE.search(text):
-                add = _values(earlier)
-            elif take is None and _TAKE_RESERVE.search(text):
-                take = _values(earlier)
+        saldo, add, take = _nearest_above(lines, index, (_SALDO, _ADD_RESERVE, _TAKE_RESERVE))
         if saldo is None or (add is None and take is None):
             continue
         result = _values(line)

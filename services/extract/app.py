@@ -26,24 +26,13 @@ from shared.settings import ExtractSettings
 GROUP = "pcflow-extract"
 
 
-def limits_from(settings: ExtractSettings) -> ExtractLimits:
-    return ExtractLimits(
-        max_pages=settings.max_pages,
-        cpu_seconds=settings.cpu_seconds,
-        memory_mib=settings.memory_mib,
-        wall_seconds=settings.wall_seconds,
-        ocr=settings.ocr,
-        ocr_language=settings.ocr_language,
-        page_workers=settings.page_workers,
-    )
-
-
 def create_app(settings: ExtractSettings | None = None) -> AsgiFastStream:
     settings = settings or ExtractSettings()
     configure_logging("extract", settings.log_level)
     transport = Transport(settings, "extract")
     transport.output(topics.EXTRACTED, DocumentExtracted)
-    limits = limits_from(settings)
+    # Every limit the settings carry under the same name comes from them; the rest keep defaults.
+    limits = ExtractLimits.model_validate(settings, from_attributes=True)
 
     @transport.subscriber(topics.UPLOADED, group=GROUP, workers=settings.document_workers)
     async def handle(event: DocumentUploaded) -> None:

@@ -114,9 +114,9 @@ def _guarded(work: Callable[[], bytes]) -> bytes:
     try:
         return work()
     except NotAPdf as exc:
-        return error_message(exc.reason, exc.message, exc.detected_type)
+        return error_message(exc.reason, str(exc), exc.detected_type)
     except ExtractionError as exc:
-        return error_message(exc.reason, exc.message)
+        return error_message(exc.reason, str(exc))
     except MemoryError:
         return error_message("memory", "the extraction exceeded its memory limit")
     except Exception as exc:

@@ -15,10 +15,6 @@ class ExtractionError(PermanentError):
 
     reason: str = "extraction_failed"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
 
 class EmptyDocument(ExtractionError):
     reason = "empty"

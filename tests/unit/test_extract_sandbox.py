@@ -21,6 +21,7 @@ from services.extract.errors import (
 )
 from services.extract.limits import ExtractLimits
 from services.extract.sandbox import extract_in_sandbox
+from shared.settings import ExtractSettings
 
 BAD = Path(__file__).parents[2] / ".." / "shared" / "corpus" / "bad"
 
@@ -134,3 +135,20 @@ def test_cpu_limit_stops_a_busy_child_long_before_its_wall_clock() -> None:
             _scanned_text(pages=2), "busy", limits=ExtractLimits(cpu_seconds=1, wall_seconds=60)
         )
     assert time.monotonic() - start < 30
+
+
+def test_the_service_settings_name_the_limits_an_operator_sets() -> None:
+    """The service takes each limit from the setting of the same name: a setting renamed on one
+    side only would leave its limit at the default without a word."""
+    assert set(ExtractSettings.model_fields) & set(ExtractLimits.model_fields) == {
+        "max_pages",
+        "cpu_seconds",
+        "memory_mib",
+        "wall_seconds",
+        "ocr",
+        "ocr_language",
+        "page_workers",
+    }
+    settings = ExtractSettings(memory_mib=512, ocr=False, page_workers=3)
+    limits = ExtractLimits.model_validate(settings, from_attributes=True)
+    assert (limits.memory_mib, limits.ocr, limits.page_workers) == (512, False, 3)
