@@ -3,7 +3,9 @@
 Reports print amounts the Dutch way (1.234,5), negatives as -1.234, (1.234) or with a
 typographic minus, blanks as "-" and sometimes words ("2,1 miljoen"). Every stage that reads a
 printed number goes through `parse_number`, so a table cell, a header year and an amount in a
-sentence are read identically, and percentages never leak into amounts.
+sentence are read identically, and percentages never leak into amounts. Telling a figure from
+text while laying out a page (`is_amount`) and undoing OCR's thousands comma
+(`restore_thousands_dot`) live here too, so each of those rules has one owner.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ __all__ = [
     "MINUS_SIGNS",
     "ParsedNumber",
     "format_number",
+    "is_amount",
     "is_blank_amount",
     "parse_amount",
     "parse_number",
+    "restore_thousands_dot",
 ]
 
 
@@ -51,6 +55,13 @@ _GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 _PLAIN = re.compile(r"\d+(?:,\d+)?")
 _POINT_DECIMAL = re.compile(r"\d+\.\d{1,2}")
 _COMMA_DECIMAL_ONLY = re.compile(r",\d+")
+# A figure as tables set one: grouped or plain digits, a decimal comma, a leading minus of any
+# kind, parentheses (one of them may be lost to a rule), a euro sign, a percent sign.
+_TABLE_FIGURE = re.compile(
+    r"^\(?[-−–]?\s?(?:€\s?)?\d{1,3}(?:\.\d{3})*(?:,\d+)?\)?%?$|^\(?[-−–]?\d+(?:,\d+)?\)?%?$"
+)
+# OCR reads the thousands dot as a comma; amounts with three decimals do not occur in print.
+_COMMA_GROUP = re.compile(rf"^(\(?[-{MINUS_SIGNS}]?\d{{1,3}}),(\d{{3}}\)?)$")
 
 
 def _clean(text: str) -> str:
@@ -133,3 +144,20 @@ def format_number(value: float, decimals: int = 0, parentheses: bool = False) ->
     if value < 0 and float(f"{abs(value):.{decimals}f}") != 0:
         return f"({text})" if parentheses else f"-{text}"
     return text
+
+
+def is_amount(cell: str) -> bool:
+    """Whether a cell is one figure as tables print it: 1.234, -10.382, (1.234), 7,5 or 12%.
+
+    Stricter than `parse_number`, which also reads scale words, a trailing minus and a point
+    decimal because running text prints them: laying out a page, only a table's own shapes
+    tell a column of figures from a column of text.
+    """
+    t = cell.replace(" ", "").replace("€", "")
+    return bool(t) and bool(_TABLE_FIGURE.match(t))
+
+
+def restore_thousands_dot(token: str) -> str:
+    """An OCR-read amount with its thousands comma turned back into a dot ("4,514" -> "4.514",
+    "(-1,234)" -> "(-1.234)"); any other token unchanged."""
+    return _COMMA_GROUP.sub(r"\1.\2", token)

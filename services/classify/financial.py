@@ -17,7 +17,7 @@ from services.classify.cues import normalise
 from services.classify.tuning import TableTuning
 from shared.documents import Amount, FinancialLine, Table
 from shared.iv3 import label_taakvelden, normalise_taakveld, taakveld_name
-from shared.numbers import MINUS_SIGNS, is_blank_amount, parse_number
+from shared.numbers import is_blank_amount, parse_number, restore_thousands_dot
 from shared.years import is_year
 
 __all__ = [
@@ -60,14 +60,12 @@ class TableReading:
 
 _OCR_EDGE = " \t;:,.“”\"'‘’`_«»!¦/\\"
 _OCR_JUNK_TOKEN = re.compile(r"^[^\w\d]*[^\W\d]{0,3}[^\w\d]*$")
-# OCR reads the thousands dot as a comma; amounts with three decimals do not occur in print.
-_OCR_COMMA_GROUP = re.compile(rf"^([-({MINUS_SIGNS}]?\d{{1,3}}),(\d{{3}}\)?)$")
 
 
 def _clean_ocr_cell(cell: str) -> str:
     """Scanner and OCR debris around a cell: rule fragments, stray quotes, trailing letters."""
     text = cell.replace("|", " ").strip(_OCR_EDGE)
-    tokens = [_OCR_COMMA_GROUP.sub(r"\1.\2", t.strip(_OCR_EDGE)) for t in text.split()]
+    tokens = [restore_thousands_dot(t.strip(_OCR_EDGE)) for t in text.split()]
     numbers = [t for t in tokens if t and (_is_amount_cell(t) or is_blank_amount(t))]
     if numbers and all(t in numbers or not t or _OCR_JUNK_TOKEN.match(t) for t in tokens):
         return " ".join(numbers)

@@ -20,6 +20,8 @@ import numpy as np
 import numpy.typing as npt
 import pymupdf
 
+from shared.numbers import is_amount
+
 from .binarize import grey_ink
 from .bullets import bullet_before
 from .digits import read_cells, read_titles
@@ -46,7 +48,7 @@ from .scan_image import (
     render_page,
     ruled_cells,
 )
-from .tables import TableDraft, fill_grid, is_amount
+from .tables import TableDraft, fill_grid
 from .tesseract import recognise
 from .text import ocr_bullet_spans, ocr_lines, split_marker
 from .tuning import BulletTuning, ExtractTuning, OcrTuning, ScanRuleTuning, TextTuning

@@ -14,13 +14,14 @@ import re
 import numpy as np
 import numpy.typing as npt
 
+from shared.numbers import is_amount, restore_thousands_dot
 from shared.years import is_year
 
 from .grid import Grid
 from .layout import Word
 from .scan_image import Render, crop, erase_rules
 from .scan_sums import repair_signs, restore_spilled_amounts, rows_not_adding_up
-from .tables import is_amount, scan_anchor
+from .tables import scan_anchor
 from .tuning import ExtractTuning, ScanCellTuning
 
 Cell = tuple[int, int]
@@ -212,16 +213,15 @@ _TRAILING = re.compile(r"(?<=\d)[,.:;]+$")
 
 
 _DOTTED = re.compile(r"\d\.\d{3}(?!\d)")
-_COMMA_THOUSANDS = re.compile(r"^(\(?-?\d{1,3}),(\d{3}\)?)$")
 _BARE = re.compile(r"^(\(?-?)(\d{4,})(\)?)$")
 
 
 def _thousands(text: str) -> str:
     """An amount with its thousands dots restored ("-12593" -> "-12.593", "4,514" -> "4.514")
     in a table that prints its amounts with dots."""
-    comma = _COMMA_THOUSANDS.match(text)
-    if comma:
-        return f"{comma.group(1)}.{comma.group(2)}"
+    restored = restore_thousands_dot(text)
+    if restored != text:
+        return restored
     bare = _BARE.match(text)
     if bare and not is_year(bare.group(2)):
         digits = bare.group(2)

@@ -11,16 +11,13 @@ import re
 from dataclasses import dataclass, field
 
 from shared.documents import BBox
+from shared.numbers import is_amount
 from shared.years import is_year
 
 from .grid import Grid
 from .layout import Line, Word
 from .text import clean_text, join_text
 from .tuning import CellTuning
-
-_AMOUNT = re.compile(
-    r"^\(?[-−–]?\s?(?:€\s?)?\d{1,3}(?:\.\d{3})*(?:,\d+)?\)?%?$|^\(?[-−–]?\d+(?:,\d+)?\)?%?$"
-)
 
 
 @dataclass(slots=True)
@@ -43,12 +40,6 @@ class TableDraft:
     # document is known (furniture_rows.py). Emptied once that is done.
     row_bands: list[tuple[float, float]] = field(default_factory=list)
     margin_lines: list[Line] = field(default_factory=list)
-
-
-def is_amount(cell: str) -> bool:
-    """A printed number such as 1.234, -10.382, (1.234), 7,5 or 12%."""
-    t = cell.replace(" ", "").replace("€", "")
-    return bool(t) and bool(_AMOUNT.match(t))
 
 
 def scan_anchor(word: Word) -> float:

@@ -16,11 +16,12 @@ import itertools
 from dataclasses import dataclass, field
 from statistics import median
 
+from shared.numbers import is_amount
 from shared.years import is_year
 
 from .furniture import margin_limits
 from .layout import Line, Word, overlap_1d, union
-from .tables import TableDraft, cell_text, drop_empty_columns, is_amount
+from .tables import TableDraft, cell_text, drop_empty_columns
 from .tuning import CellTuning, ExtractTuning, WhitespaceTuning
 
 # A row of this many pieces spans columns; a table has this many rows at least.

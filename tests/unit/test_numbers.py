@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.numbers import ParsedNumber, format_number, is_blank_amount, parse_amount, parse_number
+from shared.numbers import (
+    MINUS_SIGNS,
+    ParsedNumber,
+    format_number,
+    is_amount,
+    is_blank_amount,
+    parse_amount,
+    parse_number,
+    restore_thousands_dot,
+)
 
 
 @pytest.mark.parametrize(
@@ -90,3 +101,30 @@ def test_every_minus_sign(minus: str) -> None:
     assert parse_amount(f"{minus}1.234") == -1234.0
     assert parse_amount(f"1.234{minus}") == -1234.0
     assert is_blank_amount(minus)
+
+
+@given(st.text(alphabet="0123456789.,-−–()€% ", max_size=14))
+def test_a_table_figure_is_a_number_the_parser_reads(text: str) -> None:
+    """Layout's test for a figure and the parser agree: whatever a table column counts as a
+    figure, every stage can read. Layout alone forgives a lost parenthesis and spaces between
+    digits, which rules and OCR leave in a cell."""
+    whole = text.count("(") == text.count(")") and not re.search(r"\d\s+\d", text)
+    if is_amount(text) and whole:
+        assert parse_number(text) is not None
+
+
+@pytest.mark.parametrize("text", ["Lasten", "2,1 miljoen", "1.234-", "", "€", "12 a"])
+def test_text_and_running_text_shapes_are_no_table_figure(text: str) -> None:
+    assert not is_amount(text)
+
+
+@given(st.integers(min_value=1_000, max_value=999_999), st.sampled_from(["", "-", *MINUS_SIGNS]))
+def test_an_ocr_thousands_comma_becomes_the_dot_it_was(value: int, minus: str) -> None:
+    printed = format_number(value)
+    read = restore_thousands_dot(minus + printed.replace(".", ","))
+    assert parse_amount(read) == (-value if minus else value)
+
+
+@pytest.mark.parametrize("text", ["7,5", "12,25", "1,2345", "4,514,000", "a,123"])
+def test_only_a_three_digit_group_is_taken_for_thousands(text: str) -> None:
+    assert restore_thousands_dot(text) == text
