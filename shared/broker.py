@@ -314,7 +314,7 @@ class DeadLetterMiddleware(TransportMiddleware):
                 return None
             except Exception as exc:
                 retries = self.transport.retries
-                failures = retries.fail(position)
+                failures = retries.fail(position, _header(msg, "ce_id"))
                 if not retries.exhausted(failures):
                     await self.hand_back(position, exc)
                 exhausted = RetriesExhausted(

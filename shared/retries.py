@@ -4,6 +4,10 @@ A transient failure is retried in place, which holds up every later message of i
 That is right for a dependency that comes back within minutes and wrong for one that never
 does, or for a message that fails "transiently" every time (an object that is missing for
 good), so each message gets a budget of attempts and seconds; past it, it is dead-lettered.
+
+A budget is kept per position (topic, partition, offset) and belongs to the message that was
+there: a broker that lost its log hands the same offsets to new messages, and a new message
+must not inherit the attempts and the first failure of one that is gone.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ class Failures:
 
     attempts: int
     first_at: float
+    # the event id of the message that failed, None when it carried none
+    message_id: str | None = None
 
 
 class RetryBudget:
@@ -37,11 +43,14 @@ class RetryBudget:
         self.clock = clock
         self.failures: dict[Position, Failures] = {}
 
-    def fail(self, position: Position) -> Failures:
-        """Note one more failed attempt of the message at `position`."""
+    def fail(self, position: Position, message_id: str | None = None) -> Failures:
+        """Note one more failed attempt of the message at `position`; another message found
+        at that position (`message_id`) starts afresh."""
         failures = self.failures.get(position)
-        if failures is None:
-            failures = self.failures[position] = Failures(attempts=0, first_at=self.clock())
+        if failures is None or failures.message_id != message_id:
+            failures = self.failures[position] = Failures(
+                attempts=0, first_at=self.clock(), message_id=message_id
+            )
         failures.attempts += 1
         return failures
 

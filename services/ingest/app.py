@@ -18,6 +18,7 @@ from shared.broker import Transport
 from shared.events import DocumentUploaded
 from shared.logs import configure_logging
 from shared.objectstore import s3_client
+from shared.restarts import RestartWatch, database_process
 from shared.service import build_app, periodically
 from shared.settings import IngestSettings
 from shared.status import documents, ensure_indexes
@@ -47,14 +48,27 @@ def create_app(settings: IngestSettings | None = None) -> AsgiFastStream:
     collection = documents(client, settings.mongo_database)
     source = make_source(settings)
     ingestor = Ingestor(transport, source, collection, settings.max_upload_bytes)
+    restarts = RestartWatch()
     tasks: list[asyncio.Task[None]] = []
+
+    async def after_database_restart() -> None:
+        """A restarted database may have lost the writes it acknowledged last, so every
+        document short of a final status, or without a record, is sent again now."""
+        process = await database_process(client)
+        if restarts.restarted(process):
+            reemitted = await ingestor.reconcile(timedelta(0))
+            log.warning("the database restarted: re-emitted %d documents", len(reemitted))
+        restarts.handled(process)
 
     async def watch() -> None:
         stale_after = timedelta(seconds=settings.reconcile_stale_seconds)
-        last_reconcile = time.monotonic()
+        last_reconcile = last_restart_check = time.monotonic()
         async for _ in source.ticks(settings.scan_interval_seconds):
             try:
                 await ingestor.scan()
+                if time.monotonic() - last_restart_check >= settings.loss_check_interval_seconds:
+                    last_restart_check = time.monotonic()
+                    await after_database_restart()
                 if time.monotonic() - last_reconcile >= settings.reconcile_interval_seconds:
                     last_reconcile = time.monotonic()
                     reemitted = await ingestor.reconcile(stale_after)

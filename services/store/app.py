@@ -39,6 +39,7 @@ from shared.events import (
 )
 from shared.logs import configure_logging
 from shared.objectstore import aput
+from shared.restarts import RestartWatch, database_process
 from shared.service import build_app, periodically
 from shared.settings import StoreSettings
 from shared.status import STRUCTURED_MESSAGE, documents, ensure_indexes, record_stage, structured
@@ -66,6 +67,7 @@ def create_app(settings: StoreSettings | None = None) -> AsgiFastStream:
     publisher = Publisher(
         transport, collection, bodies, timedelta(seconds=settings.reconcile_stale_seconds)
     )
+    restarts = RestartWatch()
     tasks: list[asyncio.Task[None]] = []
 
     @transport.subscriber(topics.CLASSIFIED, group=GROUP)
@@ -114,6 +116,12 @@ def create_app(settings: StoreSettings | None = None) -> AsgiFastStream:
         )
         metrics.DOCUMENTS.labels(status="failed").inc()
 
+    async def resend_lost() -> list[str]:
+        process = await database_process(client)
+        resent = await publisher.resend_lost(database_restarted=restarts.restarted(process))
+        restarts.handled(process)
+        return resent
+
     app = build_app(transport)
 
     @app.after_startup
@@ -124,8 +132,8 @@ def create_app(settings: StoreSettings | None = None) -> AsgiFastStream:
             asyncio.create_task(
                 periodically(
                     settings.loss_check_interval_seconds,
-                    publisher.resend_lost,
-                    "published again what the broker lost",
+                    resend_lost,
+                    "published again what the broker or the database lost",
                 )
             )
         )

@@ -104,15 +104,16 @@ def unpublished_due(
     *,
     now: datetime,
     stale_after: timedelta,
-    broker_lost_data: bool,
+    input_lost: bool,
 ) -> list[str]:
     """Stored documents, never published, to publish now.
 
     Store publishes right after its write, or retries until the broker takes it; a stored
-    document still unpublished long after (`stale_after`) lost its classified event. When the
-    broker is seen to have lost data, every one stored before this check is taken at once:
-    its input went with the lost log. A handler that was about to publish it anyway makes a
-    duplicate, never a loss.
+    document still unpublished long after (`stale_after`) lost its classified event. When
+    that input is known to be lost (`input_lost`: the broker lost data, so the classified
+    event went with its log; or the database restarted and may have lost the note that the
+    event was published), every one stored before this check is taken at once. A handler
+    that was about to publish it anyway makes a duplicate, never a loss.
     """
-    cutoff = now if broker_lost_data else now - stale_after
+    cutoff = now if input_lost else now - stale_after
     return [r["document_id"] for r in records if r["status_at"] < cutoff]

@@ -60,9 +60,10 @@ class Publisher:
             return StructuredDocument.model_validate(json.loads(data))
         return StructuredDocument.model_validate(body["document"])
 
-    async def resend_lost(self) -> list[str]:
+    async def resend_lost(self, *, database_restarted: bool = False) -> list[str]:
         """Publish again the stored documents whose event the broker no longer has, and those
-        that were stored but never published (see `unpublished_due`)."""
+        that were stored but never published (see `unpublished_due`; a database that
+        restarted may have lost the note that a document was published)."""
         now = utcnow()
         published = {
             r["document_id"]: r
@@ -87,7 +88,10 @@ class Publisher:
             )
         ]
         due = unpublished_due(
-            unpublished, now=now, stale_after=self.stale_after, broker_lost_data=bool(found.lost)
+            unpublished,
+            now=now,
+            stale_after=self.stale_after,
+            input_lost=bool(found.lost) or database_restarted,
         )
         records = {**published, **{r["document_id"]: r for r in unpublished}}
         resent = []

@@ -125,8 +125,8 @@ def test_an_unpublished_document_waits_until_stale_unless_the_broker_lost_data()
         {"document_id": "old", "status_at": now - timedelta(hours=1)},
     ]
     stale = timedelta(minutes=15)
-    assert unpublished_due(records, now=now, stale_after=stale, broker_lost_data=False) == ["old"]
-    assert unpublished_due(records, now=now, stale_after=stale, broker_lost_data=True) == [
+    assert unpublished_due(records, now=now, stale_after=stale, input_lost=False) == ["old"]
+    assert unpublished_due(records, now=now, stale_after=stale, input_lost=True) == [
         "recent",
         "old",
     ]

@@ -47,6 +47,26 @@ def dead_letters(transport: Transport) -> list[DeadLetter]:
     return letters
 
 
+async def redeliver(transport: Transport, event: DocumentUploaded, headers: dict[str, str]) -> None:
+    """Deliver the same message again, event id and all, as Kafka does after a failure.
+
+    The in-memory broker gives every message the same offset, so `transport.publish`, which
+    makes a new event id each time, delivers another message at that position instead.
+    """
+    await transport.broker.publish(
+        event.model_dump_json().encode(),
+        topics.UPLOADED,
+        key=event.document_id.encode(),
+        headers=headers,
+    )
+
+
+def uploaded_headers(event: DocumentUploaded) -> dict[str, str]:
+    return cloudevent_headers(
+        topic=topics.UPLOADED, source="ingest", subject=event.document_id, time=event.occurred_at
+    )
+
+
 def uploaded(filename: str = "x.pdf") -> DocumentUploaded:
     return DocumentUploaded(
         document_id=DOC_ID,
@@ -269,13 +289,14 @@ async def test_a_message_failing_transiently_ends_in_the_dlq_after_its_attempts(
         deliveries.append(event.document_id)
         raise ConnectionError("database unreachable")
 
-    # The in-memory broker does not redeliver; publishing again at the same offset does.
+    event = uploaded()
+    headers = uploaded_headers(event)
     async with AcknowledgingTestBroker(transport.broker):
         for _ in range(2):
             with pytest.raises(ConnectionError):
-                await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
+                await redeliver(transport, event, headers)
         assert letters == []
-        await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
+        await redeliver(transport, event, headers)
 
     assert len(deliveries) == 3
     [letter] = letters
@@ -306,14 +327,16 @@ async def test_a_message_failing_transiently_ends_in_the_dlq_after_its_seconds(
     async def handle(event: DocumentUploaded) -> None:
         raise FileNotFoundError("documents/x.pdf")
 
+    event = uploaded()
+    headers = uploaded_headers(event)
     async with AcknowledgingTestBroker(transport.broker):
         with pytest.raises(FileNotFoundError):
-            await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
+            await redeliver(transport, event, headers)
         now[0] += 59.0
         with pytest.raises(FileNotFoundError):
-            await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
+            await redeliver(transport, event, headers)
         now[0] += 1.0
-        await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
+        await redeliver(transport, event, headers)
 
     assert [(letter.reason, letter.error_type) for letter in letters] == [
         ("retries_exhausted", "FileNotFoundError")
@@ -334,11 +357,39 @@ async def test_a_success_between_failures_restores_the_budget(
         if failure is not None:
             raise failure
 
+    event = uploaded()
+    headers = uploaded_headers(event)
     async with AcknowledgingTestBroker(transport.broker):
         for _ in range(2):
             with pytest.raises(ConnectionError):
-                await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
-            await transport.publish(topics.UPLOADED, uploaded(), subject=DOC_ID)
+                await redeliver(transport, event, headers)
+            await redeliver(transport, event, headers)
+    assert letters == []
+
+
+async def test_another_message_at_a_failed_position_has_a_budget_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broker that lost its log gives the lost offsets to new messages: the failures of the
+    message that is gone must not count against the one found there now."""
+    monkeypatch.setattr("shared.broker.backoff_seconds", lambda attempt: 0.0)
+    transport = make_transport(tmp_path, max_seconds=60.0)
+    letters = dead_letters(transport)
+    now = [1000.0]
+    transport.retries.clock = lambda: now[0]
+
+    @transport.subscriber(topics.UPLOADED, group="g")
+    async def handle(event: DocumentUploaded) -> None:
+        raise ConnectionError("broker unreachable")
+
+    async with AcknowledgingTestBroker(transport.broker):
+        lost = uploaded("lost.pdf")
+        with pytest.raises(ConnectionError):
+            await redeliver(transport, lost, uploaded_headers(lost))
+        now[0] += 120.0
+        new = uploaded("new.pdf")
+        with pytest.raises(ConnectionError):
+            await redeliver(transport, new, uploaded_headers(new))
     assert letters == []
 
 
