@@ -17,6 +17,7 @@ import json
 import multiprocessing
 import multiprocessing.forkserver
 import signal
+import threading
 import time
 from collections.abc import Callable
 from multiprocessing.connection import wait
@@ -51,6 +52,14 @@ _CONTEXT.set_forkserver_preload(
         "services.extract.warm",
     ]
 )
+
+
+# A forkserver child's exit code is read from a pipe, once, by whichever thread polls the child
+# first, and `Process.start` polls every child of the process (multiprocessing's `_cleanup`).
+# Documents are extracted on several threads at once: two threads polling one child together
+# leave one of them with nothing to read, which multiprocessing reports as exit code 255, and
+# a good document would be dead-lettered as corrupt. Every poll is made under this lock.
+_POLLING = threading.Lock()
 
 
 def start_children_server() -> None:
@@ -102,8 +111,18 @@ class _Child:
         self.limits = limits
         self.conn, child_end = _CONTEXT.Pipe(duplex=True)
         self.proc = _CONTEXT.Process(target=target, args=(child_end, *args), daemon=True)
-        self.proc.start()
+        with _POLLING:
+            self.proc.start()
         child_end.close()
+
+    def ended(self, timeout: float | None) -> int | None:
+        """Wait up to `timeout` s for the child to end; its exit code, or None while it runs.
+
+        The wait only watches the pipe; the code is read under `_POLLING`.
+        """
+        wait([self.proc.sentinel], timeout)
+        with _POLLING:
+            return self.proc.exitcode
 
     def receive(self, deadline: float) -> bytes:
         if not self.conn.poll(max(0.0, deadline - time.monotonic())):
@@ -113,8 +132,7 @@ class _Child:
         try:
             return self.conn.recv_bytes()
         except EOFError:
-            self.proc.join(timeout=5)
-            raise _crash_error(self.proc.exitcode or 1, self.limits) from None
+            raise _crash_error(self.ended(5) or 1, self.limits) from None
 
     def send(self, payload: bytes) -> None:
         with contextlib.suppress(OSError):  # a child that died is reported by `receive`
@@ -122,15 +140,15 @@ class _Child:
 
     def finish(self) -> None:
         """Wait for a clean exit; a child that ends badly after answering is not trusted."""
-        self.proc.join(timeout=5)
-        if self.proc.exitcode != 0:
-            raise _crash_error(self.proc.exitcode or 1, self.limits)
+        exitcode = self.ended(5)
+        if exitcode != 0:
+            raise _crash_error(exitcode or 1, self.limits)
 
     def stop(self) -> None:
         self.conn.close()
-        if self.proc.is_alive():
+        if self.ended(0) is None:
             self.proc.kill()
-        self.proc.join()
+            self.ended(None)
 
 
 def extract_in_sandbox(

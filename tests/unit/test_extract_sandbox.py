@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import inspect
+import multiprocessing.forkserver
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pymupdf
@@ -20,7 +23,7 @@ from services.extract.errors import (
     TooManyPages,
 )
 from services.extract.limits import ExtractLimits
-from services.extract.sandbox import extract_in_sandbox
+from services.extract.sandbox import _Child, extract_in_sandbox
 from shared.settings import ExtractSettings
 
 BAD = Path(__file__).parents[2] / ".." / "shared" / "corpus" / "bad"
@@ -152,3 +155,41 @@ def test_the_service_settings_name_the_limits_an_operator_sets() -> None:
     settings = ExtractSettings(memory_mib=512, ocr=False, page_workers=3)
     limits = ExtractLimits.model_validate(settings, from_attributes=True)
     assert (limits.memory_mib, limits.ocr, limits.page_workers) == (512, False, 3)
+
+
+def called_from(name: str) -> bool:
+    frame = inspect.currentframe()
+    while frame is not None:
+        if frame.f_code.co_name == name:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def test_a_child_polled_by_another_thread_keeps_its_exit_code(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Documents are extracted on several threads, and a thread that starts a child polls
+    every child (multiprocessing's `_cleanup`): it must not take the exit code of a child
+    another thread is waiting for, which would leave that one with "exit code 255" and a good
+    document dead-lettered as corrupt. Here every read of an exit code but `_cleanup`'s is
+    slowed down, so that another thread's start comes first whenever it may."""
+    read_signed = multiprocessing.forkserver.read_signed
+
+    def owner_reads_late(fd: int) -> int:
+        if not called_from("_cleanup"):
+            time.sleep(0.02)
+        return read_signed(fd)
+
+    monkeypatch.setattr(multiprocessing.forkserver, "read_signed", owner_reads_late)
+    limits = ExtractLimits()
+
+    def spawn_and_finish(_: int) -> None:
+        child = _Child(id, limits=limits)  # a child that ends at once, with exit code 0
+        try:
+            child.finish()
+        finally:
+            child.stop()
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(spawn_and_finish, range(40)))
