@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .core import DocumentFacts, PagesResult
+from .errors import Reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,7 @@ class Finished:
 class Failed:
     """The extraction failed in the child with this `ExtractionError` reason."""
 
-    reason: str
+    reason: Reason
     message: str
     detected_type: str = ""
 

@@ -51,9 +51,24 @@ def read_reply(payload: bytes) -> ChildReply:
     """The reply in `payload`; `pickle.UnpicklingError` (or another decoding error) if it
     names a class outside the allowed ones or is not a reply at all."""
     reply = _ReplyUnpickler(io.BytesIO(payload)).load()
-    if not isinstance(reply, _REPLIES):
-        raise pickle.UnpicklingError(f"a child's reply is a {type(reply).__name__}")
+    if not isinstance(reply, _REPLIES) or not _well_formed(reply):
+        raise pickle.UnpicklingError(f"a child's reply is a malformed {type(reply).__name__}")
     return reply
+
+
+def _well_formed(reply: ChildReply) -> bool:
+    """Whether the fields the parent reads before the assembly have their types: a loaded
+    dataclass was filled without its constructor, so nothing else has checked them."""
+    match reply:
+        case Opened(page_count=int(), scanned=bool()):
+            return True
+        case PagesDone(part=PagesResult(pages=list() as pages)):
+            return all(isinstance(page, PageResult) for page in pages)
+        case Finished(repaired=bool(), facts=None | DocumentFacts(page_count=int())):
+            return True
+        case Failed(reason=str(), message=str(), detected_type=str()):
+            return True
+    return False
 
 
 def write_reply(reply: ChildReply) -> bytes:

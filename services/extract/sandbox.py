@@ -175,7 +175,9 @@ def extract_in_sandbox(
         for child in run.children:
             child.stop()
     try:
-        document = assemble(document_id, filename, facts, parts, limits)
+        document = assemble(document_id, filename, facts, _in_page_order(parts, facts), limits)
+    except ExtractionError:
+        raise
     except Exception as exc:  # the records came from children that read a hostile file
         raise CorruptDocument(f"the PDF could not be processed: {exc!r}"[:2000]) from exc
     if time.monotonic() > run.deadline:
@@ -199,7 +201,7 @@ class _Run:
 
     def collect(self) -> tuple[DocumentFacts, list[PagesResult]]:
         """Read every child's replies as they come until all have finished: the file's facts
-        and the runs of pages in page order. A child's error ends the extraction."""
+        and the runs of pages, in the order they came. A child's error ends the extraction."""
         working = list(self.children)
         parts: list[PagesResult] = []
         pages = 0
@@ -234,7 +236,7 @@ class _Run:
                         assert_never(reply)
         if facts is None:
             raise CorruptDocument("the extraction returned no facts of the document")
-        return dataclasses.replace(facts, repaired=repaired), _in_page_order(parts, facts)
+        return dataclasses.replace(facts, repaired=repaired), parts
 
     def _start_helpers(self, first: _Child, opened: Opened) -> list[_Child]:
         """Plan the split the first child's report calls for and start the other children."""

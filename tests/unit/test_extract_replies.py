@@ -46,3 +46,8 @@ def test_the_parent_spreads_long_and_scanned_documents() -> None:
     assert plan_split(3, scanned=True, workers=2).children == 2
     assert plan_split(3, scanned=True, workers=2).chunk == 1
     assert plan_split(300, scanned=False, workers=2).chunk == CHUNK_PAGES
+
+
+def test_a_reply_with_fields_of_the_wrong_type_is_refused() -> None:
+    with pytest.raises(pickle.UnpicklingError, match="malformed PagesDone"):
+        read_reply(write_reply(PagesDone(part=["not", "a", "run"])))  # type: ignore[arg-type]
