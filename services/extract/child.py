@@ -1,49 +1,32 @@
-"""Bodies of the sandbox child processes: limits first, then extraction.
+"""Bodies of the sandbox child processes: limits first, then the analysis of pages.
 
-One child, the lead, extracts a document. When the document is long, the lead asks the parent
-for helper children, and the lead and its helpers take the pages a few at a time from one
-counter in shared memory, so a child slowed by other work on the machine simply takes fewer.
-A helper sends each run of pages as soon as it is analysed, and the lead reads what has
-arrived between its own runs: the handing over overlaps the analysis instead of following it,
-and only the document's assembly is left when the last page is read. Everything derived from
-the hostile file is decoded only here, under the limits; the parent relays the helpers' bytes
-without reading them and only validates the lead's JSON.
+A child only analyses pages. The first child of a document opens it and reports its page
+count and whether it is a scan (`Opened`), so the parent never parses the file; the parent
+answers with a `Plan` and starts the other children. Every child then takes runs of pages from
+a counter in shared memory, so one slowed by other work on the machine simply takes fewer, and
+sends each run as soon as it is analysed (`PagesDone`): the parent reads them while the pages
+after them are analysed. A child ends with `Finished`, or `Failed` for the way it failed.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import pickle
 from collections.abc import Callable
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from multiprocessing.sharedctypes import Synchronized
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import pymupdf
+
+from .core import analyse_pages, document_facts, looks_scanned, open_document, parser_repaired
 from .errors import ExtractionError, NotAPdf
 from .limits import ExtractLimits
-from .ocr import OcrBudget
-
-if TYPE_CHECKING:
-    import pymupdf
-
-    from .core import PagesResult
+from .messages import ChildReply, Failed, Finished, Opened, PagesDone, Plan
+from .ocr import ocr_page
+from .page_ocr import PageOcr
+from .reply_pickle import write_reply
+from .shared_counters import SharedCounters, SharedOcrBudget
 
 _MIB = 1024 * 1024
-
-# Below this many pages per child, starting a child and shipping its analysis back costs more
-# than the pages it takes off the lead (about 10 ms of analysis per born-digital page).
-MIN_PAGES_PER_CHILD = 24
-
-# Pages taken from the counter at a time: small enough that the children finish within a few
-# pages of each other, large enough that the counter's lock is never in the way.
-CHUNK_PAGES = 4
-
-SPLIT = "split"
-# Sent by a helper after its last run of pages, and by the parent to the lead once every
-# helper has sent it: the lead then has all pages.
-DONE = b'{"status": "done"}'
 
 
 def apply_limits(limits: ExtractLimits) -> None:
@@ -57,137 +40,85 @@ def apply_limits(limits: ExtractLimits) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def children_for(count: int, workers: int, min_pages: int = MIN_PAGES_PER_CHILD) -> int:
-    """How many children, the lead included, a document of `count` pages is worth."""
-    return max(1, min(workers, count // min_pages))
-
-
-@dataclass(frozen=True)
-class Shared:
-    """What the children of one document share: the pages still to take and the OCR budget."""
-
-    next_page: Synchronized[int]
-    ocr_left: Synchronized[int]
-
-
-def take_pages(
-    doc: pymupdf.Document,
-    limits: ExtractLimits,
-    shared: Shared,
-    chunk: int,
-    analysed: Callable[[PagesResult], None],
-) -> None:
-    """Analyse chunks of pages taken from the shared counter until none are left, handing
-    each to `analysed` as soon as it is done."""
-    from .core import analyse_pages
-
-    count = doc.page_count
-    budget = OcrBudget(shared.ocr_left)
-    while True:
-        with shared.next_page.get_lock():
-            start = shared.next_page.value
-            shared.next_page.value = min(count, start + chunk)
-        if start >= count:
-            return
-        analysed(analyse_pages(doc, range(start, min(count, start + chunk)), limits, budget))
-
-
-def _received(conn: Connection, parts: list[PagesResult], *, wait: bool) -> bool:
-    """Add the helpers' runs of pages relayed so far to `parts`; True once all have come.
-    Without `wait` only what has already arrived is read."""
-    while wait or conn.poll(0):
-        message = conn.recv_bytes()
-        if message == DONE:
-            return True
-        parts.extend(pickle.loads(message))
-    return False
-
-
-def error_message(reason: str, message: str, detected_type: str = "") -> bytes:
-    return json.dumps(
-        {"status": "error", "reason": reason, "message": message, "detected_type": detected_type}
-    ).encode()
-
-
-def _guarded(work: Callable[[], bytes]) -> bytes:
-    """The work's result, or the way it failed as an error message."""
+def _guarded(conn: Connection, work: Callable[[], Finished]) -> None:
+    """Send the work's last reply, or the way it failed, and end."""
+    reply: ChildReply
     try:
-        return work()
+        reply = work()
     except NotAPdf as exc:
-        return error_message(exc.reason, str(exc), exc.detected_type)
+        reply = Failed(exc.reason, str(exc), exc.detected_type)
     except ExtractionError as exc:
-        return error_message(exc.reason, str(exc))
+        reply = Failed(exc.reason, str(exc))
     except MemoryError:
-        return error_message("memory", "the extraction exceeded its memory limit")
+        reply = Failed("memory", "the extraction exceeded its memory limit")
     except Exception as exc:
-        return error_message("corrupt", f"the PDF could not be processed: {exc!r}"[:2000])
+        reply = Failed("corrupt", f"the PDF could not be processed: {exc!r}"[:2000])
+    conn.send_bytes(write_reply(reply))
+    conn.close()
 
 
-def _start(request: dict[str, Any]) -> ExtractLimits:
+def _start(settings: dict[str, Any]) -> ExtractLimits:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    limits = ExtractLimits.model_validate(request["limits"])
+    limits = ExtractLimits.model_validate(settings)
     apply_limits(limits)
     return limits
 
 
-def lead_main(conn: Connection, request: dict[str, Any], data: bytes, shared: Shared) -> None:
-    conn.send_bytes(_guarded(lambda: _lead(conn, request, data, shared)))
-    conn.close()
+def first_main(
+    conn: Connection, settings: dict[str, Any], data: bytes, counters: SharedCounters
+) -> None:
+    """The first child: open, report, wait for the plan, then take pages like the others."""
+    _guarded(conn, lambda: _first(conn, settings, data, counters))
 
 
-def _lead(conn: Connection, request: dict[str, Any], data: bytes, shared: Shared) -> bytes:
-    limits = _start(request)
-    from .core import assemble, looks_scanned, open_document
-
+def _first(
+    conn: Connection, settings: dict[str, Any], data: bytes, counters: SharedCounters
+) -> Finished:
+    limits = _start(settings)
     doc = open_document(data, limits)
     try:
         # reading sample pages to tell a scan only pays when there are children to share it
         scanned = limits.page_workers > 1 and looks_scanned(doc, limits)
-        min_pages = 1 if scanned else MIN_PAGES_PER_CHILD
-        helpers = children_for(doc.page_count, limits.page_workers, min_pages) - 1
-        chunk = doc.page_count if helpers == 0 else 1 if scanned else CHUNK_PAGES
-        parts: list[PagesResult] = []
-        if helpers:
-            split = {"status": SPLIT, "helpers": helpers, "chunk": chunk}
-            conn.send_bytes(json.dumps(split).encode())
-
-        complete = helpers == 0
-
-        def analysed(part: PagesResult) -> None:
-            nonlocal complete
-            parts.append(part)
-            if not complete:
-                complete = _received(conn, parts, wait=False)
-
-        take_pages(doc, limits, shared, chunk, analysed)
-        if not complete:
-            _received(conn, parts, wait=True)
-            parts.sort(key=lambda part: part.pages[0].info.number)
-        document = assemble(doc, request["document_id"], request["filename"], parts, limits)
+        conn.send_bytes(write_reply(Opened(doc.page_count, scanned)))
+        plan = conn.recv()
+        if not isinstance(plan, Plan):
+            raise TypeError(f"expected a plan, got {type(plan).__name__}")
+        _take_pages(conn, doc, limits, counters, plan.chunk)
+        facts = document_facts(doc)
     finally:
         doc.close()
-    return b'{"status": "ok", "document": ' + document.model_dump_json().encode() + b"}"
+    return Finished(facts.repaired, facts)
 
 
 def helper_main(
-    conn: Connection, request: dict[str, Any], data: bytes, shared: Shared, chunk: int
+    conn: Connection, settings: dict[str, Any], data: bytes, counters: SharedCounters, chunk: int
 ) -> None:
-    conn.send_bytes(_guarded(lambda: _helper(conn, request, data, shared, chunk)))
-    conn.close()
+    """Another child of a long or scanned document: it only takes pages."""
+    _guarded(conn, lambda: _helper(conn, settings, data, counters, chunk))
 
 
 def _helper(
-    conn: Connection, request: dict[str, Any], data: bytes, shared: Shared, chunk: int
-) -> bytes:
-    limits = _start(request)
-    from .core import open_document
-
-    def analysed(part: PagesResult) -> None:
-        conn.send_bytes(pickle.dumps([part], protocol=pickle.HIGHEST_PROTOCOL))
-
+    conn: Connection, settings: dict[str, Any], data: bytes, counters: SharedCounters, chunk: int
+) -> Finished:
+    limits = _start(settings)
     doc = open_document(data, limits)
     try:
-        take_pages(doc, limits, shared, chunk, analysed)
+        _take_pages(conn, doc, limits, counters, chunk)
+        return Finished(parser_repaired(doc), None)
     finally:
         doc.close()
-    return DONE
+
+
+def _take_pages(
+    conn: Connection,
+    doc: pymupdf.Document,
+    limits: ExtractLimits,
+    counters: SharedCounters,
+    chunk: int,
+) -> None:
+    """Analyse runs of pages taken from the shared counter until none are left, sending each
+    as soon as it is done."""
+    ocr = PageOcr(ocr_page, SharedOcrBudget(counters.ocr_left))
+    while numbers := counters.take_pages(chunk, doc.page_count):
+        part = analyse_pages(doc, numbers, limits, ocr)
+        conn.send_bytes(write_reply(PagesDone(part)))

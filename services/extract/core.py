@@ -6,11 +6,14 @@ Running headers, paragraph continuation over page breaks and tables continued on
 need the whole document and are resolved afterwards on those records. Because pages are
 analysed independently, runs of pages can be analysed in separate processes and assembled
 into the same document (see sandbox.py).
+
+The core owns no processes and no engine: the OCR engine and the budget of pages it may read
+come in as a `PageOcr`, and `assemble` takes what it needs of the parsed file as
+`DocumentFacts`, so it can run where the file is not open.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 from dataclasses import dataclass, field
 from statistics import fmean, median
 
@@ -32,7 +35,8 @@ from .furniture_rows import drop_furniture_rows, keep_margin_lines
 from .grid import Grid, drawing_segments, find_grids
 from .layout import Line, inside
 from .limits import ExtractLimits
-from .ocr import OcrBudget, needs_ocr, ocr_page
+from .ocr import needs_ocr, ocr_page
+from .page_ocr import CountedOcrBudget, PageOcr
 from .paragraphs import body_size, build_blocks, to_text_block, typical_gap
 from .reading_order import xy_cut
 from .sniff import check_pdf_bytes
@@ -67,6 +71,16 @@ class PagesResult:
     ocr_skipped: int
 
 
+@dataclass(frozen=True, slots=True)
+class DocumentFacts:
+    """What the assembly needs of the parsed file itself, apart from its pages."""
+
+    page_count: int
+    metadata: dict[str, str]
+    repaired: bool
+    active_content: bool
+
+
 def extract(
     data: bytes, document_id: str, filename: str = "", limits: ExtractLimits | None = None
 ) -> ExtractedDocument:
@@ -77,9 +91,8 @@ def extract(
     limits = limits or ExtractLimits()
     doc = open_document(data, limits)
     try:
-        budget = OcrBudget(multiprocessing.Value("i", ocr_pages(limits)))
-        part = analyse_pages(doc, range(doc.page_count), limits, budget)
-        return assemble(doc, document_id, filename, [part], limits)
+        part = analyse_pages(doc, range(doc.page_count), limits, local_ocr(limits))
+        return assemble(document_id, filename, document_facts(doc), [part], limits)
     finally:
         doc.close()
 
@@ -87,6 +100,11 @@ def extract(
 def ocr_pages(limits: ExtractLimits) -> int:
     """How many pages of one document may be OCRed."""
     return limits.max_ocr_pages if limits.ocr else 0
+
+
+def local_ocr(limits: ExtractLimits) -> PageOcr:
+    """The OCR of a document read in this process alone: Tesseract and a plain budget."""
+    return PageOcr(ocr_page, CountedOcrBudget(ocr_pages(limits)))
 
 
 def open_document(data: bytes, limits: ExtractLimits) -> pymupdf.Document:
@@ -141,16 +159,16 @@ def looks_scanned(doc: pymupdf.Document, limits: ExtractLimits) -> bool:
 
 
 def analyse_pages(
-    doc: pymupdf.Document, numbers: range, limits: ExtractLimits, budget: OcrBudget
+    doc: pymupdf.Document, numbers: range, limits: ExtractLimits, ocr: PageOcr
 ) -> PagesResult:
     """Analyse the pages with these 0-based numbers, one at a time."""
     warnings: list[str] = []
     results: list[PageResult] = []
-    skipped_before = budget.skipped
+    skipped_before = ocr.budget.skipped
     for number in numbers:
         try:
             page = doc.load_page(number)
-            results.append(_analyse_page(page, number + 1, limits, budget))
+            results.append(_analyse_page(page, number + 1, limits, ocr))
         except MemoryError as exc:
             raise ExtractionMemoryExceeded(f"page {number + 1} exceeded the memory limit") from exc
         except Exception as exc:
@@ -164,7 +182,7 @@ def analyse_pages(
             )
         finally:
             page = None
-    return PagesResult(results, warnings, budget.skipped - skipped_before)
+    return PagesResult(results, warnings, ocr.budget.skipped - skipped_before)
 
 
 @dataclass(slots=True)
@@ -193,8 +211,7 @@ def analyse_one_page(doc: pymupdf.Document, number: int, limits: ExtractLimits) 
     across pages, so the whole document is analysed; the page's records are taken before and
     after each step that needs the whole document.
     """
-    budget = OcrBudget(multiprocessing.Value("i", ocr_pages(limits)))
-    results = analyse_pages(doc, range(doc.page_count), limits, budget).pages
+    results = analyse_pages(doc, range(doc.page_count), limits, local_ocr(limits)).pages
     page = results[number - 1]
     read = [*page.lines, *(ln for t in page.tables for ln in t.margin_lines)]
     bands = {id(t): t.row_bands for t in page.tables}
@@ -218,10 +235,29 @@ def analyse_one_page(doc: pymupdf.Document, number: int, limits: ExtractLimits) 
     )
 
 
+def document_facts(doc: pymupdf.Document) -> DocumentFacts:
+    """The file's own facts, read once its pages are: the parser notes the damage it repairs
+    while it reads them."""
+    return DocumentFacts(
+        page_count=doc.page_count,
+        metadata={k: str(v) for k, v in (doc.metadata or {}).items() if v},
+        repaired=parser_repaired(doc),
+        active_content=has_active_content(doc),
+    )
+
+
+def parser_repaired(doc: pymupdf.Document) -> bool:
+    """Whether the parser had to repair the file, as far as this process has read it."""
+    if getattr(doc, "is_repaired", False):
+        return True
+    mupdf_msgs = pymupdf.TOOLS.mupdf_warnings()
+    return any(k in mupdf_msgs for k in ("repair", "broken xref", "trying to repair"))
+
+
 def assemble(
-    doc: pymupdf.Document,
     document_id: str,
     filename: str,
+    facts: DocumentFacts,
     parts: list[PagesResult],
     limits: ExtractLimits,
 ) -> ExtractedDocument:
@@ -229,7 +265,7 @@ def assemble(
 
     Running headers, paragraphs continued over page breaks, tables continued on the next page
     and cards continued over a page break are only visible across pages, so they are resolved
-    here, on the page records.
+    here, on the page records. The file itself is not needed: what is, comes in `facts`.
     """
     results = [page for part in parts for page in part.pages]
     warnings = [warning for part in parts for warning in part.warnings]
@@ -237,11 +273,7 @@ def assemble(
     if skipped:
         limit = ocr_pages(limits)
         warnings.append(f"{skipped} page(s) without a text layer were not OCRed (limit {limit})")
-    repaired = bool(getattr(doc, "is_repaired", False))
-    mupdf_msgs = pymupdf.TOOLS.mupdf_warnings()
-    if not repaired and any(k in mupdf_msgs for k in ("repair", "broken xref", "trying to repair")):
-        repaired = True
-    if repaired:
+    if facts.repaired:
         warnings.append(
             "the PDF was damaged and has been repaired by the parser; text may be partial"
         )
@@ -252,19 +284,19 @@ def assemble(
     return ExtractedDocument(
         document_id=document_id,
         filename=filename,
-        page_count=doc.page_count,
+        page_count=facts.page_count,
         pages=[r.info for r in results],
         blocks=blocks,
         tables=tables,
-        metadata={**{k: str(v) for k, v in (doc.metadata or {}).items() if v}, **running},
+        metadata={**facts.metadata, **running},
         warnings=warnings,
-        repaired=repaired,
-        active_content=has_active_content(doc),
+        repaired=facts.repaired,
+        active_content=facts.active_content,
     )
 
 
 def _analyse_page(
-    page: pymupdf.Page, number: int, limits: ExtractLimits, budget: OcrBudget
+    page: pymupdf.Page, number: int, limits: ExtractLimits, ocr: PageOcr
 ) -> PageResult:
     tuning = limits.tuning
     rect = page.rect
@@ -282,8 +314,8 @@ def _analyse_page(
     frames: list[BBox] = []
     ocred = False
     result = PageResult(info)
-    if needs_ocr(page, lines, tuning.ocr) and budget.take():
-        lines, result.tables = ocr_page(page, number, limits, limits.tables)
+    if needs_ocr(page, lines, tuning.ocr) and ocr.budget.take():
+        lines, result.tables = ocr.read(page, number, limits, limits.tables)
         ocred = info.ocr = True
     else:
         drawings = page.get_drawings()

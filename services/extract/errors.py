@@ -7,13 +7,29 @@ fail the same way every time.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from shared.errors import PermanentError
+
+# The reasons an extraction fails with: what a sandbox child reports, and what the parent maps
+# back to the error class.
+Reason = Literal[
+    "extraction_failed",
+    "empty",
+    "not_pdf",
+    "encrypted",
+    "corrupt",
+    "too_many_pages",
+    "too_large",
+    "timeout",
+    "memory",
+]
 
 
 class ExtractionError(PermanentError):
     """Base of every permanent extraction failure."""
 
-    reason: str = "extraction_failed"
+    reason: Reason = "extraction_failed"
 
 
 class EmptyDocument(ExtractionError):
@@ -52,7 +68,7 @@ class ExtractionMemoryExceeded(ExtractionError):
     reason = "memory"
 
 
-ERRORS_BY_REASON: dict[str, type[ExtractionError]] = {
+ERRORS_BY_REASON: dict[Reason, type[ExtractionError]] = {
     cls.reason: cls
     for cls in (
         EmptyDocument,

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from multiprocessing.sharedctypes import Synchronized
 
 import numpy as np
 import numpy.typing as npt
@@ -57,26 +56,6 @@ CellReader = Callable[[list[npt.NDArray[np.uint8]], int, str, ExtractTuning], li
 # Bullets are looked for in the cleaned page, where every pixel is paper (white) or ink in
 # its shades of grey: the middle of the 8-bit grey scale tells the two apart.
 _INK_BELOW = 128
-
-
-class OcrBudget:
-    """How many more pages may be OCRed in this document.
-
-    The pages left are a counter in shared memory: when a document's pages are analysed in
-    several processes, they all draw on it, so the limit holds for the document as a whole.
-    """
-
-    def __init__(self, left: Synchronized[int]) -> None:
-        self.left = left
-        self.skipped = 0
-
-    def take(self) -> bool:
-        with self.left.get_lock():
-            if self.left.value > 0:
-                self.left.value -= 1
-                return True
-        self.skipped += 1
-        return False
 
 
 def needs_ocr(page: pymupdf.Page, lines: list[Line], tuning: OcrTuning) -> bool:

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.extract.child import MIN_PAGES_PER_CHILD, children_for
 from services.extract.core import extract, looks_scanned, open_document
 from services.extract.errors import ExtractionTimeout
 from services.extract.limits import ExtractLimits
 from services.extract.sandbox import extract_in_sandbox
+from services.extract.split_plan import MIN_PAGES_PER_CHILD, children_for
 
 PAGES = 3 * MIN_PAGES_PER_CHILD
 
