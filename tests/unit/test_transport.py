@@ -314,14 +314,21 @@ async def test_a_message_failing_transiently_ends_in_the_dlq_after_its_attempts(
     assert transport.attempts == {}
 
 
+def on_a_clock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Transport, list[DeadLetter], list[float]]:
+    """A transport whose retry budget is 60 s on a clock the test moves, without backoff."""
+    monkeypatch.setattr("shared.broker.backoff_seconds", lambda attempt: 0.0)
+    transport = make_transport(tmp_path, max_seconds=60.0)
+    now = [1000.0]
+    transport.retries.clock = lambda: now[0]
+    return transport, dead_letters(transport), now
+
+
 async def test_a_message_failing_transiently_ends_in_the_dlq_after_its_seconds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("shared.broker.backoff_seconds", lambda attempt: 0.0)
-    transport = make_transport(tmp_path, max_seconds=60.0)
-    letters = dead_letters(transport)
-    now = [1000.0]
-    transport.retries.clock = lambda: now[0]
+    transport, letters, now = on_a_clock(tmp_path, monkeypatch)
 
     @transport.subscriber(topics.UPLOADED, group="g")
     async def handle(event: DocumentUploaded) -> None:
@@ -372,11 +379,7 @@ async def test_another_message_at_a_failed_position_has_a_budget_of_its_own(
 ) -> None:
     """A broker that lost its log gives the lost offsets to new messages: the failures of the
     message that is gone must not count against the one found there now."""
-    monkeypatch.setattr("shared.broker.backoff_seconds", lambda attempt: 0.0)
-    transport = make_transport(tmp_path, max_seconds=60.0)
-    letters = dead_letters(transport)
-    now = [1000.0]
-    transport.retries.clock = lambda: now[0]
+    transport, letters, now = on_a_clock(tmp_path, monkeypatch)
 
     @transport.subscriber(topics.UPLOADED, group="g")
     async def handle(event: DocumentUploaded) -> None:
