@@ -81,10 +81,15 @@ def _wrapped_before(cur: BlockDraft, line: Line, tuning: ParagraphTuning) -> boo
     ]
     if len(same) < tuning.min_column_lines or not line.words:
         return None
-    right = max(ln.x1 for ln in same)
+    return _overhang(last, line, max(ln.x1 for ln in same), tuning) > 1.0
+
+
+def _overhang(last: Line, line: Line, right: float, tuning: ParagraphTuning) -> float:
+    """How far past `right` the first word of `line` would reach, set after `last` with a
+    word space: above zero it did not fit, so `last` was wrapped."""
     first = min(line.words, key=lambda w: w.x0)
     space = tuning.space_em * max(line.size, 1.0)
-    return last.x1 + space + (first.x1 - first.x0) > right + 1.0
+    return last.x1 + space + (first.x1 - first.x0) - right
 
 
 def _wrapped_dash(cur: BlockDraft, line: Line, marker: str, slack: float) -> bool:
@@ -156,9 +161,7 @@ def _broken_short(prev: Line, line: Line, tuning: ParagraphTuning) -> bool:
     """
     if not line.words or prev.text.rstrip().endswith(("-", "‐", "­")):
         return False
-    first = min(line.words, key=lambda w: w.x0)
-    room = line.x1 - prev.x1 - tuning.space_em * max(line.size, 1.0)
-    return first.x1 - first.x0 < room - tuning.wrap_slack_em * max(line.size, 1.0)
+    return _overhang(prev, line, line.x1, tuning) < -tuning.wrap_slack_em * max(line.size, 1.0)
 
 
 def _continues(
