@@ -164,16 +164,14 @@ def mark_header_and_section_rows(table: TableDraft, tuning: CellTuning) -> None:
                 break
             if len(filled) == 1 and r[0] and not table.bold_rows[header]:
                 break
-            # Titles set in bold are all bold: a plain row under them is the first body row,
-            # even when its values carry a unit ("60 bezoekers") and so do not read as numbers.
-            if header > 0 and table.bold_rows[0] and not table.bold_rows[header]:
-                break
-            # Column titles are short; a plain row below them with a sentence in it is the first
-            # body row. Scans show no bold, so this is what ends their titles.
+            # A plain row under the titles is the first body row, even when its values carry a
+            # unit ("60 bezoekers") and so do not read as numbers: when the titles are set in
+            # bold, or when the row holds a sentence, since titles are short (scans show no
+            # bold, so that is what ends their titles).
             if (
                 header > 0
                 and not table.bold_rows[header]
-                and any(len(c) > tuning.title_max_chars for c in r)
+                and (table.bold_rows[0] or any(len(c) > tuning.title_max_chars for c in r))
             ):
                 break
             header += 1
