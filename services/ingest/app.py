@@ -53,7 +53,8 @@ def create_app(settings: IngestSettings | None = None) -> AsgiFastStream:
 
     async def after_database_restart() -> None:
         """A restarted database may have lost the writes it acknowledged last, so every
-        document short of a final status, or without a record, is sent again now."""
+        document short of a final status, stored without its body, or without a record, is
+        sent again now."""
         process = await database_process(client)
         if restarts.restarted(process):
             reemitted = await ingestor.reconcile(timedelta(0))

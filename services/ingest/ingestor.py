@@ -39,7 +39,13 @@ from shared.logs import current_document
 from shared.objectstore import aput
 from shared.probe import TopicProbe
 from shared.sent import Sent
-from shared.status import FINAL, UPLOADED_MESSAGE, record_check, record_stage
+from shared.status import (
+    FINAL,
+    STRUCTURED_COLLECTION,
+    UPLOADED_MESSAGE,
+    record_check,
+    record_stage,
+)
 from shared.version import PIPELINE_VERSION
 
 log = logging.getLogger("pcflow.ingest")
@@ -213,7 +219,8 @@ class Ingestor:
         metrics.DOCUMENTS.labels(status="failed").inc()
 
     async def reconcile(self, stale_after: timedelta) -> list[str]:
-        """Re-emit uploads whose record is missing or stuck short of a final status.
+        """Re-emit uploads whose record is missing, stuck short of a final status, or stored
+        without its body.
 
         Only uploads no record lists are read to find their document; the others are known
         from the listing, and read again only when their document is stuck.
@@ -221,7 +228,7 @@ class Ingestor:
         cutoff = datetime.now(UTC) - stale_after
         uploads = await asyncio.to_thread(self.source.list)
         known = await self.listed([listing_key(upload) for upload in uploads])
-        reemitted = []
+        found: list[tuple[Upload, str, dict[str, Any] | None]] = []
         for upload in uploads:
             record = known.get(listing_key(upload))
             if record is None:
@@ -229,9 +236,36 @@ class Ingestor:
                 record = await self.collection.find_one({"document_id": doc_id})
             else:
                 doc_id = record["document_id"]
-            if stuck(record, cutoff) and await self.ingest(upload, force=True):
+            found.append((upload, doc_id, record))
+        bodiless = await self.stored_without_body(
+            [doc_id for _, doc_id, record in found if (record or {}).get("status") == "stored"]
+        )
+        reemitted = []
+        for upload, doc_id, record in found:
+            if (stuck(record, cutoff) or doc_id in bodiless) and await self.ingest(
+                upload, force=True
+            ):
                 reemitted.append(doc_id)
         return reemitted
+
+    async def stored_without_body(self, document_ids: list[str]) -> set[str]:
+        """Documents said stored whose structured body the database does not have.
+
+        Store writes the body before the status, but a database killed in between may keep
+        the status and lose the body: the body was acknowledged by the process that died, the
+        status write was retried against the one that replaced it. Such a document is run
+        again; store then writes the body and, having published it before, publishes nothing.
+        """
+        if not document_ids:
+            return set()
+        bodies = self.collection.database[STRUCTURED_COLLECTION]
+        present = {
+            body["document_id"]
+            async for body in bodies.find(
+                {"document_id": {"$in": document_ids}}, {"document_id": 1, "_id": 0}
+            )
+        }
+        return set(document_ids) - present
 
     async def listed(self, keys: list[str]) -> dict[str, dict[str, Any]]:
         """The records that list these uploads, by listing key."""

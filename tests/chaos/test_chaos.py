@@ -372,9 +372,15 @@ async def explain_missing(stack: Stack, ids: list[str]) -> list[str]:
 
 
 def stored_records(stack: Stack, ids: list[str]) -> list[dict[str, Any]]:
-    """The records of `ids` that say stored; none while the database is away."""
+    """The records of `ids` that say stored and whose body is there; none while the database
+    is away."""
     try:
-        return [r for r in asyncio.run(records_of(stack, ids)) if r.get("status") == "stored"]
+        bodies = asyncio.run(bodies_of(stack, ids))
+        return [
+            r
+            for r in asyncio.run(records_of(stack, ids))
+            if r.get("status") == "stored" and r["document_id"] in bodies
+        ]
     except Exception:
         return []
 
@@ -552,8 +558,7 @@ def run_scenario(
     recover_seconds = recovered_after(chaos, ids, fault)
     ended = time.monotonic()
 
-    records = stored_records(chaos.stack, ids)
-    stored_ids = {r["document_id"] for r in records} & asyncio.run(bodies_of(chaos.stack, ids))
+    stored_ids = {r["document_id"] for r in stored_records(chaos.stack, ids)}
     on_topic = asyncio.run(read_topic(chaos.stack))
     arrivals, _ = chaos.follower.snapshot()
     letters = [

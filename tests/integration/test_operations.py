@@ -26,7 +26,7 @@ from shared.broker import Transport, kafka_client_options
 from shared.events import DocumentUploaded, ObjectRef, utcnow
 from shared.headers import cloudevent_headers
 from shared.objectstore import open_store
-from shared.status import documents, record_stage
+from shared.status import STRUCTURED_MESSAGE, documents, record_stage, structured
 from shared.version import PIPELINE_VERSION
 from tests.e2e.test_pipeline import drop, wait_final
 from tests.integration.test_supervision import pcflow
@@ -234,42 +234,94 @@ class CountingSource:
         return self.source.ticks(interval)
 
 
+async def reconcile_pass(stack: Stack, source: Source, stale_after: timedelta) -> list[str]:
+    """One reconciliation sweep, as `pcflow reconcile` runs it, over `source`."""
+    settings = tool_settings(stack.settings)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        settings.mongo_url.get_secret_value(), tz_aware=True
+    )
+    transport = Transport(settings, "ingest")
+    await transport.broker.start()
+    try:
+        ingestor = Ingestor(
+            transport,
+            source,
+            documents(client, settings.mongo_database),
+            settings.max_upload_bytes,
+        )
+        return await ingestor.reconcile(stale_after)
+    finally:
+        await transport.broker.stop()
+        await client.close()
+
+
+async def remove_body(stack: Stack, document_id: str) -> None:
+    settings = tool_settings(stack.settings)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        settings.mongo_url.get_secret_value(), tz_aware=True
+    )
+    try:
+        await structured(client, settings.mongo_database).delete_one({"document_id": document_id})
+    finally:
+        await client.close()
+
+
+async def has_body(stack: Stack, document_id: str) -> bool:
+    settings = tool_settings(stack.settings)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        settings.mongo_url.get_secret_value(), tz_aware=True
+    )
+    try:
+        found = await structured(client, settings.mongo_database).find_one(
+            {"document_id": document_id}
+        )
+        return found is not None
+    finally:
+        await client.close()
+
+
 def test_reconcile_reads_no_upload_it_already_knows(running_stack: Stack, tmp_path: Path) -> None:
     """A stored document's file is told from the listing; a file never seen is read."""
     report = tmp_path / "known.pdf"
     report.write_bytes(unique_report())
     doc_id = drop(running_stack, report)
     wait_for_status(running_stack, doc_id, "stored")
-    settings = tool_settings(running_stack.settings)
-    source = CountingSource(make_source(settings))
+    source = CountingSource(make_source(tool_settings(running_stack.settings)))
 
-    async def reconcile_pass() -> list[str]:
-        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-            settings.mongo_url.get_secret_value(), tz_aware=True
-        )
-        transport = Transport(settings, "ingest")
-        await transport.broker.start()
-        try:
-            ingestor = Ingestor(
-                transport,
-                source,
-                documents(client, settings.mongo_database),
-                settings.max_upload_bytes,
-            )
-            return await ingestor.reconcile(timedelta(0))
-        finally:
-            await transport.broker.stop()
-            await client.close()
-
-    assert doc_id not in asyncio.run(reconcile_pass())
+    assert doc_id not in asyncio.run(reconcile_pass(running_stack, source, timedelta(0)))
     assert report.name not in source.reads
 
     changed = running_stack.settings.inbox / "known.pdf"
     changed.write_bytes(changed.read_bytes() + b"\n% appended\n")
     changed_key = next(listing_key(u) for u in source.list() if u.name == report.name)
-    asyncio.run(reconcile_pass())
+    asyncio.run(reconcile_pass(running_stack, source, timedelta(0)))
     # The stack's own ingest watches the same folder and may read the changed file first: then
     # the new content's record lists it. A pass that finds the listing unrecorded must read it.
     assert report.name in source.reads or asyncio.run(
         listed_anywhere(running_stack, changed_key)
     ), "a file changed since it was listed is read again"
+
+
+def test_reconcile_runs_again_a_stored_document_whose_body_is_gone(
+    running_stack: Stack, tmp_path: Path
+) -> None:
+    """What a database killed between store's writes leaves: the status stored, the body
+    gone. Reconcile runs the document again at once, whatever its age, and store writes the
+    body back without publishing the document a second time."""
+    report = tmp_path / "bodiless.pdf"
+    report.write_bytes(unique_report())
+    doc_id = drop(running_stack, report)
+    wait_for_status(running_stack, doc_id, "stored")
+    published = (asyncio.run(status_of(running_stack, doc_id)) or {})[STRUCTURED_MESSAGE]
+    asyncio.run(remove_body(running_stack, doc_id))
+    source = make_source(tool_settings(running_stack.settings))
+
+    assert doc_id in asyncio.run(reconcile_pass(running_stack, source, timedelta(hours=1)))
+    deadline = time.monotonic() + 240
+    while not asyncio.run(has_body(running_stack, doc_id)):
+        assert time.monotonic() < deadline, "the body was not written again"
+        time.sleep(0.5)
+    wait_for_status(running_stack, doc_id, "stored")
+    record = asyncio.run(status_of(running_stack, doc_id)) or {}
+    assert record[STRUCTURED_MESSAGE]["event_id"] == published["event_id"]
+    assert doc_id not in asyncio.run(reconcile_pass(running_stack, source, timedelta(hours=1)))
