@@ -9,39 +9,23 @@ such a loss strands (ingest: documents short of a final status or without a reco
 documents stored but not published), instead of waiting for the stale sweep.
 
 `topologyVersion.processId` is new in every server process (MongoDB 4.4 and later, and
-SecantusDB); a server that reports none is never taken to have restarted.
+SecantusDB); a server that reports none is never taken to have restarted. A fail-over to another
+member of a replica set changes it too, and may lose unreplicated writes just the same.
+
+The process a service last recovered from is kept in the database, not in the service: a
+service that starts after the database restarted (a host that rebooted restarts them all)
+still sees the restart, and one instance's recovery serves the others.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, WriteConcern
 
+from shared.events import utcnow
 
-class RestartWatch:
-    """The database process a service has seen, and whether the one it sees now is another.
-
-    A restart is taken as handled only once the service's recovery pass succeeded
-    (`handled`), so a pass that fails (the database away again) is tried at the next check.
-    """
-
-    def __init__(self) -> None:
-        self.process_id: object | None = None
-
-    def restarted(self, process_id: object | None) -> bool:
-        """Whether `process_id` is another process than the one seen before; the first one
-        seen is no restart, and is taken as seen."""
-        if process_id is None:
-            return False
-        if self.process_id is None:
-            self.process_id = process_id
-            return False
-        return process_id != self.process_id
-
-    def handled(self, process_id: object | None) -> None:
-        if process_id is not None:
-            self.process_id = process_id
+COLLECTION = "database_processes"
 
 
 async def database_process(client: AsyncMongoClient[dict[str, Any]]) -> object | None:
@@ -49,3 +33,41 @@ async def database_process(client: AsyncMongoClient[dict[str, Any]]) -> object |
     reply = await client.admin.command("hello")
     topology = reply.get("topologyVersion")
     return topology.get("processId") if isinstance(topology, dict) else None
+
+
+class RestartWatch:
+    """Whether the database process is another than the one `service` last recovered from.
+
+    A restart is taken as handled only once the service's recovery pass succeeded
+    (`handled`), so a pass that fails (the database away again) is tried at the next check.
+    The note is written with `j: true`: it is rare, and a note the database loses would make
+    the next check recover once more, never less.
+    """
+
+    def __init__(
+        self, client: AsyncMongoClient[dict[str, Any]], database: str, service: str
+    ) -> None:
+        self.client = client
+        self.notes = client[database][COLLECTION].with_options(write_concern=WriteConcern(j=True))
+        self.service = service
+
+    async def restarted(self) -> object | None:
+        """The process id when the database restarted since the last recovery, else None.
+
+        The first process a deployment ever sees is no restart: nothing was written before it.
+        """
+        current = await database_process(self.client)
+        if current is None:
+            return None
+        note = await self.notes.find_one({"_id": self.service})
+        if note is None:
+            await self.handled(current)
+            return None
+        return None if note.get("process_id") == current else current
+
+    async def handled(self, process_id: object) -> None:
+        await self.notes.update_one(
+            {"_id": self.service},
+            {"$set": {"process_id": process_id, "at": utcnow()}},
+            upsert=True,
+        )

@@ -18,7 +18,7 @@ from shared.broker import Transport
 from shared.events import DocumentUploaded
 from shared.logs import configure_logging
 from shared.objectstore import s3_client
-from shared.restarts import RestartWatch, database_process
+from shared.restarts import RestartWatch
 from shared.service import build_app, periodically
 from shared.settings import IngestSettings
 from shared.status import documents, ensure_indexes
@@ -48,18 +48,18 @@ def create_app(settings: IngestSettings | None = None) -> AsgiFastStream:
     collection = documents(client, settings.mongo_database)
     source = make_source(settings)
     ingestor = Ingestor(transport, source, collection, settings.max_upload_bytes)
-    restarts = RestartWatch()
+    restarts = RestartWatch(client, settings.mongo_database, "ingest")
     tasks: list[asyncio.Task[None]] = []
 
     async def after_database_restart() -> None:
         """A restarted database may have lost the writes it acknowledged last, so every
         document short of a final status, stored without its body, or without a record, is
         sent again now."""
-        process = await database_process(client)
-        if restarts.restarted(process):
+        process = await restarts.restarted()
+        if process is not None:
             reemitted = await ingestor.reconcile(timedelta(0))
             log.warning("the database restarted: re-emitted %d documents", len(reemitted))
-        restarts.handled(process)
+            await restarts.handled(process)
 
     async def watch() -> None:
         stale_after = timedelta(seconds=settings.reconcile_stale_seconds)

@@ -39,7 +39,7 @@ from shared.events import (
 )
 from shared.logs import configure_logging
 from shared.objectstore import aput
-from shared.restarts import RestartWatch, database_process
+from shared.restarts import RestartWatch
 from shared.service import build_app, periodically
 from shared.settings import StoreSettings
 from shared.status import STRUCTURED_MESSAGE, documents, ensure_indexes, record_stage, structured
@@ -67,7 +67,7 @@ def create_app(settings: StoreSettings | None = None) -> AsgiFastStream:
     publisher = Publisher(
         transport, collection, bodies, timedelta(seconds=settings.reconcile_stale_seconds)
     )
-    restarts = RestartWatch()
+    restarts = RestartWatch(client, settings.mongo_database, "store")
     tasks: list[asyncio.Task[None]] = []
 
     @transport.subscriber(topics.CLASSIFIED, group=GROUP)
@@ -117,9 +117,10 @@ def create_app(settings: StoreSettings | None = None) -> AsgiFastStream:
         metrics.DOCUMENTS.labels(status="failed").inc()
 
     async def resend_lost() -> list[str]:
-        process = await database_process(client)
-        resent = await publisher.resend_lost(database_restarted=restarts.restarted(process))
-        restarts.handled(process)
+        process = await restarts.restarted()
+        resent = await publisher.resend_lost(database_restarted=process is not None)
+        if process is not None:
+            await restarts.handled(process)
         return resent
 
     app = build_app(transport)

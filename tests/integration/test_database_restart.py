@@ -1,4 +1,5 @@
-"""A service tells a restarted database from the process id the real server reports."""
+"""A service tells a restarted database from the process id the real server reports, even
+when the service itself started after the restart."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from pcflow.stack import Stack, StackSettings, free_port
-from shared.restarts import RestartWatch, database_process
+from shared.restarts import RestartWatch
 
 pytestmark = pytest.mark.integration
 
@@ -30,27 +31,33 @@ def database(tmp_path: Path) -> Iterator[Stack]:
         stack.down()
 
 
-async def process_of(stack: Stack) -> object | None:
+async def restarted(stack: Stack, service: str, *, handle: bool = False) -> bool:
+    """What a freshly started service's watch says: memory plays no part."""
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
         stack.settings.mongo_url.get_secret_value(), serverSelectionTimeoutMS=30_000
     )
     try:
-        return await database_process(client)
+        watch = RestartWatch(client, "pcflow", service)
+        process = await watch.restarted()
+        if process is not None and handle:
+            await watch.handled(process)
+        return process is not None
     finally:
         await client.close()
 
 
-def test_a_database_killed_and_started_again_is_seen_to_have_restarted(database: Stack) -> None:
-    watch = RestartWatch()
-    first = asyncio.run(process_of(database))
-    assert first is not None
-    assert not watch.restarted(first)
-    assert not watch.restarted(asyncio.run(process_of(database)))
+def test_a_restart_is_seen_by_a_service_that_started_after_it(database: Stack) -> None:
+    assert not asyncio.run(restarted(database, "ingest"))
+    assert not asyncio.run(restarted(database, "store"))
+    assert not asyncio.run(restarted(database, "ingest"))
 
     database.kill("database", signal.SIGKILL)
     database.start_database()
 
-    again = asyncio.run(process_of(database))
-    assert watch.restarted(again)
-    watch.handled(again)
-    assert not watch.restarted(asyncio.run(process_of(database)))
+    assert asyncio.run(restarted(database, "ingest"))
+    # a recovery pass that failed leaves the restart to be seen at the next check
+    assert asyncio.run(restarted(database, "ingest", handle=True))
+    assert not asyncio.run(restarted(database, "ingest"))
+    # each service recovers from the restart on its own
+    assert asyncio.run(restarted(database, "store", handle=True))
+    assert not asyncio.run(restarted(database, "store"))
