@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaProducer
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
 
 from pcflow.health import metric_samples
 from pcflow.settings import tool_settings
@@ -26,7 +28,7 @@ from shared.broker import Transport, kafka_client_options
 from shared.events import DocumentUploaded, ObjectRef, utcnow
 from shared.headers import cloudevent_headers
 from shared.objectstore import open_store
-from shared.status import STRUCTURED_MESSAGE, documents, record_stage, structured
+from shared.status import COLLECTION, STRUCTURED_COLLECTION, STRUCTURED_MESSAGE, record_stage
 from shared.version import PIPELINE_VERSION
 from tests.e2e.test_pipeline import drop, wait_final
 from tests.integration.test_supervision import pcflow
@@ -48,17 +50,22 @@ def dead_letter_rows(stack: Stack, document_id: str) -> list[dict[str, str]]:
     return rows
 
 
-async def status_of(stack: Stack, document_id: str) -> dict[str, Any] | None:
+@asynccontextmanager
+async def database_of(stack: Stack) -> AsyncIterator[AsyncDatabase[dict[str, Any]]]:
+    """The stack's database, as an operator's tool reaches it."""
     settings = tool_settings(stack.settings)
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
         settings.mongo_url.get_secret_value(), tz_aware=True
     )
     try:
-        return await documents(client, settings.mongo_database).find_one(
-            {"document_id": document_id}
-        )
+        yield client[settings.mongo_database]
     finally:
         await client.close()
+
+
+async def status_of(stack: Stack, document_id: str) -> dict[str, Any] | None:
+    async with database_of(stack) as database:
+        return await database[COLLECTION].find_one({"document_id": document_id})
 
 
 def wait_for_status(stack: Stack, document_id: str, status: str, timeout: float = 240) -> None:
@@ -167,21 +174,14 @@ def test_reconcile_redrives_a_document_whose_upload_event_was_lost(
     doc_id = hashlib.sha256(report.read_bytes()).hexdigest()
 
     async def record_lost_upload() -> None:
-        settings = tool_settings(running_stack.settings)
-        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-            settings.mongo_url.get_secret_value(), tz_aware=True
-        )
-        try:
-            now = utcnow()
+        async with database_of(running_stack) as database:
             await record_stage(
-                documents(client, settings.mongo_database),
+                database[COLLECTION],
                 doc_id,
                 "uploaded",
-                now,
+                utcnow(),
                 fields={"filename": report.name, "pipeline_version": PIPELINE_VERSION},
             )
-        finally:
-            await client.close()
 
     asyncio.run(record_lost_upload())
     skipped_before = duplicate_uploads(running_stack)
@@ -201,16 +201,8 @@ def test_reconcile_redrives_a_document_whose_upload_event_was_lost(
 
 async def listed_anywhere(stack: Stack, key: str) -> bool:
     """Whether some record was read from the upload this listing key names."""
-    settings = tool_settings(stack.settings)
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-        settings.mongo_url.get_secret_value(), tz_aware=True
-    )
-    try:
-        return (
-            await documents(client, settings.mongo_database).find_one({"listed": key}) is not None
-        )
-    finally:
-        await client.close()
+    async with database_of(stack) as database:
+        return await database[COLLECTION].find_one({"listed": key}) is not None
 
 
 class CountingSource:
@@ -237,47 +229,25 @@ class CountingSource:
 async def reconcile_pass(stack: Stack, source: Source, stale_after: timedelta) -> list[str]:
     """One reconciliation sweep, as `pcflow reconcile` runs it, over `source`."""
     settings = tool_settings(stack.settings)
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-        settings.mongo_url.get_secret_value(), tz_aware=True
-    )
     transport = Transport(settings, "ingest")
     await transport.broker.start()
     try:
-        ingestor = Ingestor(
-            transport,
-            source,
-            documents(client, settings.mongo_database),
-            settings.max_upload_bytes,
-        )
-        return await ingestor.reconcile(stale_after)
+        async with database_of(stack) as database:
+            ingestor = Ingestor(transport, source, database[COLLECTION], settings.max_upload_bytes)
+            return await ingestor.reconcile(stale_after)
     finally:
         await transport.broker.stop()
-        await client.close()
 
 
 async def remove_body(stack: Stack, document_id: str) -> None:
-    settings = tool_settings(stack.settings)
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-        settings.mongo_url.get_secret_value(), tz_aware=True
-    )
-    try:
-        await structured(client, settings.mongo_database).delete_one({"document_id": document_id})
-    finally:
-        await client.close()
+    async with database_of(stack) as database:
+        await database[STRUCTURED_COLLECTION].delete_one({"document_id": document_id})
 
 
 async def has_body(stack: Stack, document_id: str) -> bool:
-    settings = tool_settings(stack.settings)
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-        settings.mongo_url.get_secret_value(), tz_aware=True
-    )
-    try:
-        found = await structured(client, settings.mongo_database).find_one(
-            {"document_id": document_id}
-        )
+    async with database_of(stack) as database:
+        found = await database[STRUCTURED_COLLECTION].find_one({"document_id": document_id})
         return found is not None
-    finally:
-        await client.close()
 
 
 def test_reconcile_reads_no_upload_it_already_knows(running_stack: Stack, tmp_path: Path) -> None:

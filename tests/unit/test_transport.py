@@ -47,6 +47,17 @@ def dead_letters(transport: Transport) -> list[DeadLetter]:
     return letters
 
 
+def handled_uploads(transport: Transport) -> list[DocumentUploaded]:
+    """The uploaded events a handler of the transport received, decoded and accepted."""
+    handled: list[DocumentUploaded] = []
+
+    @transport.subscriber(topics.UPLOADED, group="g")
+    async def handle(event: DocumentUploaded) -> None:
+        handled.append(event)
+
+    return handled
+
+
 async def redeliver(transport: Transport, event: DocumentUploaded, headers: dict[str, str]) -> None:
     """Deliver the same message again, event id and all, as Kafka does after a failure.
 
@@ -101,11 +112,7 @@ async def test_a_permanent_failure_goes_to_the_dlq_with_its_reason(tmp_path: Pat
 async def test_a_schema_invalid_event_goes_to_the_dlq(tmp_path: Path) -> None:
     transport = make_transport(tmp_path)
     letters = dead_letters(transport)
-    handled: list[DocumentUploaded] = []
-
-    @transport.subscriber(topics.UPLOADED, group="g")
-    async def handle(event: DocumentUploaded) -> None:
-        handled.append(event)
+    handled = handled_uploads(transport)
 
     async with AcknowledgingTestBroker(transport.broker) as broker:
         await broker.publish({"document_id": "nonsense"}, topics.UPLOADED, key=b"nonsense")
@@ -224,11 +231,7 @@ async def test_an_event_naming_a_host_file_goes_to_the_dlq_unread(tmp_path: Path
 async def test_a_claim_check_naming_a_host_file_goes_to_the_dlq(tmp_path: Path) -> None:
     transport = make_transport(tmp_path)
     letters = dead_letters(transport)
-    handled: list[DocumentUploaded] = []
-
-    @transport.subscriber(topics.UPLOADED, group="g")
-    async def handle(event: DocumentUploaded) -> None:
-        handled.append(event)
+    handled = handled_uploads(transport)
 
     claim = ClaimCheck(claim_check=ObjectRef(url="file:///etc/passwd", size=1))
     headers = cloudevent_headers(
@@ -251,11 +254,7 @@ async def test_a_claim_check_naming_a_host_file_goes_to_the_dlq(tmp_path: Path) 
 async def test_a_tampered_claim_goes_to_the_dlq(tmp_path: Path) -> None:
     transport = make_transport(tmp_path, threshold=200)
     letters = dead_letters(transport)
-    handled: list[DocumentUploaded] = []
-
-    @transport.subscriber(topics.UPLOADED, group="g")
-    async def handle(event: DocumentUploaded) -> None:
-        handled.append(event)
+    handled = handled_uploads(transport)
 
     original = uploaded(filename="x" * 1000 + ".pdf")
     ref = transport.store.put("claims/tampered.json", original.model_dump_json().encode())
