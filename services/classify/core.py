@@ -8,7 +8,7 @@ financial lines with their arithmetic checks. No I/O beyond the packaged model w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from services.classify.checks import check_table
 from services.classify.financial import (
@@ -113,18 +113,29 @@ def _classify_table(
     printed = table
     table = clean_ocr_table(table) if table.ocr else table
     table_reading = read_table(table, context_text, tuning.tables)
+    previous = reading.last_financial
+    continues = previous is not None and continues_table(
+        previous[0],
+        previous[1],
+        table,
+        table_reading.header_rows,
+        text_between=bool(recent),
+        tuning=tuning.tables,
+    )
+    follows_financial = bool(reading.tables) and reading.tables[-1].kind == "financial"
+    if (
+        continues
+        and follows_financial
+        and table_reading.kind == "other"
+        and table_reading.amount_columns
+    ):
+        # The rest of a financial table after a page break: the unit and the money words that
+        # made it financial stood above its first part only. A table between them (a table of
+        # kengetallen) makes it a table of its own.
+        table_reading = replace(table_reading, kind="financial")
     unit = 1.0
     checks = []
     if table_reading.kind == "financial":
-        previous = reading.last_financial
-        continues = previous is not None and continues_table(
-            previous[0],
-            previous[1],
-            table,
-            table_reading.header_rows,
-            text_between=bool(recent),
-            tuning=tuning.tables,
-        )
         unit = table_reading.unit or (last_unit if continues else None) or 1.0
         last_unit = unit
         year = reading.info.year

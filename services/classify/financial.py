@@ -424,6 +424,9 @@ SECTION_WORD_SHARE = 0.6
 _WORD = re.compile(r"[^\W_]+")
 _CODE_LIST_SPLIT = re.compile(r"\s*[/;]\s*|,\s*(?=\d)|\s+(?:en|of)\s+(?=\d)")
 _TAAKVELD_FIELD = re.compile(r"^taakveld(?:en)?\s*:?$")
+# The names of a block of fields set as a column beside the column of their values ("Taakveld
+# Portefeuillehouder Karakter"): the values follow in the same order, the taakveld's first.
+_FIELD_NAMES = re.compile(r"^taakveld(?:en)?(?: [^\W\d_]+){1,6}$")
 
 
 def _named_in_field(value: str, year: int | None) -> tuple[str, ...]:
@@ -441,7 +444,8 @@ def section_taakvelden(
     """The taakvelden each section states in a "Taakveld" field, by the section's heading.
 
     `texts` are (heading, text) of the paragraphs and table cells read so far; the field is a
-    cell "Taakveld" beside its value, or one text "Taakveld: 6.3 Inkomensregelingen".
+    cell "Taakveld" beside its value, one text "Taakveld: 6.3 Inkomensregelingen", or a column
+    of field names led by "Taakveld" beside the column of their values.
     """
     found: dict[str, tuple[str, ...]] = {}
     for index, (heading, text) in enumerate(texts):
@@ -451,9 +455,12 @@ def section_taakvelden(
         norm = normalise(text)
         if not norm.startswith("taakveld"):
             continue
+        following = texts[index + 1] if index + 1 < len(texts) else ("", "")
+        value = following[1] if following[0] == heading else ""
         if _TAAKVELD_FIELD.match(norm):
-            following = texts[index + 1] if index + 1 < len(texts) else ("", "")
-            named = _named_in_field(following[1], year) if following[0] == heading else ()
+            named = _named_in_field(value, year)
+        elif _FIELD_NAMES.match(norm):
+            named = _named_in_field(value, year) if value[:1].isdigit() else ()
         else:
             named = _named_in_field(text, year)
         if named:

@@ -238,6 +238,38 @@ def test_a_continuation_on_the_next_page_keeps_the_unit() -> None:
     assert _lines(builder)[1][2] == [6_092_000.0]
 
 
+def test_the_rest_of_a_financial_table_on_the_next_page_is_financial_too() -> None:
+    """Nothing in the rest says money (no unit, no money words, no taakveld): that it repeats
+    the first part's columns after a page break is what makes it financial."""
+    header = ["Voorstel", "2026", "2027"]
+    builder = (
+        DocBuilder()
+        .heading("Kadernota 2026", size=20)
+        .text("Overzicht nieuwe voorstellen (bedragen x € 1.000; negatief = nadeel)")
+        .table([header, ["Jeugdhulp", "(210)", "(260)"]])
+        .new_page()
+        .table([header, ["Housing First", "(240)", "(240)"], ["Wijksteunpunten", "(120)", "-"]])
+    )
+    assert [(label, amounts) for label, _, amounts in _lines(builder)] == [
+        ("Jeugdhulp", [-210_000.0, -260_000.0]),
+        ("Housing First", [-240_000.0, -240_000.0]),
+        ("Wijksteunpunten", [-120_000.0]),
+    ]
+
+
+def test_a_table_of_counts_after_a_financial_table_is_not_financial() -> None:
+    builder = (
+        DocBuilder()
+        .heading("Kadernota 2026", size=20)
+        .text("Overzicht nieuwe voorstellen (bedragen x € 1.000)")
+        .table([["Voorstel", "2026", "2027"], ["Jeugdhulp", "(210)", "(260)"]])
+        .new_page()
+        .text("Het aantal cliënten per wijk staat hieronder.")
+        .table([["Wijk", "2026", "2027"], ["Noord", "120", "130"]])
+    )
+    assert [label for label, _, _ in _lines(builder)] == ["Jeugdhulp"]
+
+
 def test_a_group_row_governs_the_rows_below_it() -> None:
     rows = [
         ["Omschrijving", "Begroting 2022", "Rekening 2022"],
@@ -310,6 +342,25 @@ def test_a_row_takes_the_taakveld_of_the_section_it_names() -> None:
         .table(card, header_rows=0)
         .heading("Versterking contractmanagement en inkoop")
         .table(two, header_rows=0)
+        .heading("Financieel overzicht")
+        .text("(bedragen x € 1.000)")
+        .table(overview)
+    )
+    assert [code for _, code, _ in _lines(builder)] == ["6.812", None]
+
+
+def test_a_column_of_field_names_takes_its_taakveld_from_the_column_of_values() -> None:
+    """The field block read as two texts: the names, then the values in the same order."""
+    overview = [["Voorstel", "2026"], ["Housing First", "-240"], ["Wijksteunpunten", "-120"]]
+    builder = (
+        DocBuilder()
+        .heading("Kadernota 2025", size=20)
+        .heading("Uitbreiding Housing First")
+        .text("Taakveld Portefeuillehouder Karakter")
+        .text("6.812 Maatschappelijke- en vrouwenopvang (Wmo) Wethouder A. Jansen Incidenteel")
+        .heading("Wijksteunpunten met vrije inloop")
+        .text("Taakveld Portefeuillehouder")
+        .text("Wethouder B. de Vries, 6.23 Toegang en eerstelijnsvoorzieningen Wmo")
         .heading("Financieel overzicht")
         .text("(bedragen x € 1.000)")
         .table(overview)
