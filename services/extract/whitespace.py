@@ -13,6 +13,7 @@ header row too.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from statistics import median
 
@@ -29,6 +30,7 @@ _CELLS = 2
 _ROWS = 2
 # Prose columns are told by the two columns holding the most text.
 _PROSE_COLUMNS = 2
+_THOUSANDS_GROUP = re.compile(r"\d{3}")
 
 
 @dataclass(slots=True)
@@ -67,13 +69,21 @@ def _pieces(line: Line, tuning: WhitespaceTuning) -> list[Piece]:
     limit = max(tuning.piece_gap_em * max(line.size, 1.0), tuning.min_piece_gap_pt)
     groups: list[list[Word]] = [[words[0]]]
     for w in words[1:]:
-        if w.x0 - groups[-1][-1].x1 > limit:
+        if w.x0 - groups[-1][-1].x1 > limit or _next_amount(groups[-1][-1].text, w.text):
             groups.append([w])
         else:
             groups[-1].append(w)
     return [
         Piece(min(w.x0 for w in g), line.y0, max(w.x1 for w in g), line.y1, g, line) for g in groups
     ]
+
+
+def _next_amount(before: str, word: str) -> bool:
+    """Whether `word` is an amount of its own column after the amount `before`, however
+    narrow the gap: wide amounts ("(172.648) (179.302)", parentheses widen them) are set
+    closer than columns usually are. A bare group of three digits may be the rest of an
+    amount written with a space for its thousands ("1 250"), so it stays with it."""
+    return _is_value(before) and _is_value(word) and not _THOUSANDS_GROUP.fullmatch(word)
 
 
 def _rows(lines: list[Line], tuning: WhitespaceTuning) -> list[Row]:

@@ -171,6 +171,34 @@ def test_whitespace_table_on_landscape_page() -> None:
     assert table.header_rows == 1
 
 
+def _tight_amounts_table(doc: pymupdf.Document) -> None:
+    """Amounts right-aligned 42 pt apart, so a wide one in parentheses leaves a gap of a few
+    points to the next; an amount spaced for its thousands ("1 250") stays one."""
+    page = doc.new_page()
+    rows = [
+        ["Taakveld", "2026", "2027", "2028"],
+        ["Totaal baten", "22.142", "23.650", "25.917"],
+        ["Saldo van baten en lasten", "(172.648)", "(179.302)", "(187.335)"],
+        ["Overige baten", "1 250", "1 300", "1 350"],
+    ]
+    right = [300, 342, 384]
+    for r, row in enumerate(rows):
+        y = 100 + 14 * r
+        page.insert_text((60, y), row[0], fontsize=9)
+        for c, text in enumerate(row[1:]):
+            width = pymupdf.get_text_length(text, fontsize=9)
+            page.insert_text((right[c] - width, y), text, fontsize=9)
+
+
+def test_amounts_set_closer_than_columns_keep_their_columns() -> None:
+    [table] = extract(build_pdf(_tight_amounts_table), "doc-5").tables
+    assert table.rows[1:] == [
+        ["Totaal baten", "22.142", "23.650", "25.917"],
+        ["Saldo van baten en lasten", "(172.648)", "(179.302)", "(187.335)"],
+        ["Overige baten", "1 250", "1 300", "1 350"],
+    ]
+
+
 def test_join_text_rejoins_hyphenated_words_but_keeps_elisions() -> None:
     assert join_text("voorzie-", "ningen") == "voorzieningen"
     assert join_text("Jeugd-", "en Wmo") == "Jeugd- en Wmo"
