@@ -30,7 +30,7 @@ from shared.headers import cloudevent_headers
 from shared.objectstore import open_store
 from shared.status import COLLECTION, STRUCTURED_COLLECTION, STRUCTURED_MESSAGE, record_stage
 from shared.version import PIPELINE_VERSION
-from tests.e2e.test_pipeline import drop, wait_final
+from tests.e2e.test_pipeline import drop, structured_bodies, wait_final
 from tests.integration.test_supervision import pcflow
 from tests.unit.pdf_fixtures import unique_report
 
@@ -244,12 +244,6 @@ async def remove_body(stack: Stack, document_id: str) -> None:
         await database[STRUCTURED_COLLECTION].delete_one({"document_id": document_id})
 
 
-async def has_body(stack: Stack, document_id: str) -> bool:
-    async with database_of(stack) as database:
-        found = await database[STRUCTURED_COLLECTION].find_one({"document_id": document_id})
-        return found is not None
-
-
 def test_reconcile_reads_no_upload_it_already_knows(running_stack: Stack, tmp_path: Path) -> None:
     """A stored document's file is told from the listing; a file never seen is read."""
     report = tmp_path / "known.pdf"
@@ -288,7 +282,7 @@ def test_reconcile_runs_again_a_stored_document_whose_body_is_gone(
 
     assert doc_id in asyncio.run(reconcile_pass(running_stack, source, timedelta(hours=1)))
     deadline = time.monotonic() + 240
-    while not asyncio.run(has_body(running_stack, doc_id)):
+    while doc_id not in asyncio.run(structured_bodies(running_stack, [doc_id])):
         assert time.monotonic() < deadline, "the body was not written again"
         time.sleep(0.5)
     wait_for_status(running_stack, doc_id, "stored")

@@ -144,21 +144,25 @@ def test_ruled_table_cells_header_and_caption() -> None:
     assert caption.seq < table.seq
 
 
+def _right_aligned_rows(page: pymupdf.Page, rows: list[list[str]], right: list[float]) -> None:
+    """Rows without rules: the label at the left margin, each figure right-aligned at its
+    column's edge."""
+    for r, row in enumerate(rows):
+        y = 100 + 14 * r
+        page.insert_text((60, y), row[0], fontsize=9)
+        for c, text in enumerate(row[1:]):
+            width = pymupdf.get_text_length(text, fontsize=9)
+            page.insert_text((right[c] - width, y), text, fontsize=9)
+
+
 def _whitespace_table(doc: pymupdf.Document) -> None:
-    page = doc.new_page(width=842, height=595)
     header = ["Taakveld", "Lasten", "Baten", "Saldo"]
     body = [
         ["630 - Inkomensregelingen", "(10.382)", "7.411", "(2.971)"],
         ["640 - Begeleide participatie", "(2.806)", "0", "(2.806)"],
         ["Totaal", "(13.188)", "7.411", "(5.777)"],
     ]
-    right = [400, 500, 600]
-    for r, row in enumerate([header, *body]):
-        y = 100 + 14 * r
-        page.insert_text((60, y), row[0], fontsize=9)
-        for c, text in enumerate(row[1:]):
-            width = pymupdf.get_text_length(text, fontsize=9)
-            page.insert_text((right[c] - width, y), text, fontsize=9)
+    _right_aligned_rows(doc.new_page(width=842, height=595), [header, *body], [400, 500, 600])
 
 
 def test_whitespace_table_on_landscape_page() -> None:
@@ -174,20 +178,13 @@ def test_whitespace_table_on_landscape_page() -> None:
 def _tight_amounts_table(doc: pymupdf.Document) -> None:
     """Amounts right-aligned 42 pt apart, so a wide one in parentheses leaves a gap of a few
     points to the next; an amount spaced for its thousands ("1 250") stays one."""
-    page = doc.new_page()
     rows = [
         ["Taakveld", "2026", "2027", "2028"],
         ["Totaal baten", "22.142", "23.650", "25.917"],
         ["Saldo van baten en lasten", "(172.648)", "(179.302)", "(187.335)"],
         ["Overige baten", "1 250", "1 300", "1 350"],
     ]
-    right = [300, 342, 384]
-    for r, row in enumerate(rows):
-        y = 100 + 14 * r
-        page.insert_text((60, y), row[0], fontsize=9)
-        for c, text in enumerate(row[1:]):
-            width = pymupdf.get_text_length(text, fontsize=9)
-            page.insert_text((right[c] - width, y), text, fontsize=9)
+    _right_aligned_rows(doc.new_page(), rows, [300, 342, 384])
 
 
 def test_amounts_set_closer_than_columns_keep_their_columns() -> None:
