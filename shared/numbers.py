@@ -56,9 +56,11 @@ _PLAIN = re.compile(r"\d+(?:,\d+)?")
 _POINT_DECIMAL = re.compile(r"\d+\.\d{1,2}")
 _COMMA_DECIMAL_ONLY = re.compile(r",\d+")
 # A figure as tables set one: grouped or plain digits, a decimal comma, a leading minus of any
-# kind, parentheses (one of them may be lost to a rule), a euro sign, a percent sign.
+# kind or the Dutch "-/-", parentheses (one of them may be lost to a rule), a euro sign, a
+# percent sign.
+_SIGN = r"(?:[-−–]|-/-|\+/\+)?"
 _TABLE_FIGURE = re.compile(
-    r"^\(?[-−–]?\s?(?:€\s?)?\d{1,3}(?:\.\d{3})*(?:,\d+)?\)?%?$|^\(?[-−–]?\d+(?:,\d+)?\)?%?$"
+    rf"^\(?{_SIGN}\s?(?:€\s?)?\d{{1,3}}(?:\.\d{{3}})*(?:,\d+)?\)?%?$|^\(?{_SIGN}\d+(?:,\d+)?\)?%?$"
 )
 # OCR reads the thousands dot as a comma; amounts with three decimals do not occur in print.
 _COMMA_GROUP = re.compile(rf"^(\(?[-{MINUS_SIGNS}]?\d{{1,3}}),(\d{{3}}\)?)$")
@@ -91,6 +93,7 @@ def parse_number(text: str) -> ParsedNumber | None:
     """Read one printed number; None for blanks, dashes and anything that is not one number.
 
     Accepted: 1.234 / -1.234 / (1.234) / 1.234- / U+2212 or any other minus sign / +12 / 1,5 /
+    -/- 1.234 / +/+ 1.234 /
     € 819.000 / 2,1 miljoen / € 1,2 mln / 12,5% / 12,5 %. A dot followed by exactly three
     digits groups thousands; a lone comma is the decimal sign.
     """
@@ -113,7 +116,11 @@ def parse_number(text: str) -> ParsedNumber | None:
         s = s[1:-1].strip()
     if s.startswith("€"):
         s = s[1:].strip()
-    if s.startswith(("-", "+")):
+    if s.startswith(("-/-", "+/+")):
+        # Dutch financial prose and tables write "min" and "plus" as "-/-" and "+/+"
+        negative = negative != (s[0] == "-")
+        s = s[3:].strip()
+    elif s.startswith(("-", "+")):
         negative = negative != (s[0] == "-")
         s = s[1:].strip()
     elif s.endswith("-") and len(s) > 1 and not s[-2].isspace():

@@ -38,6 +38,11 @@ from shared.numbers import (
         ("€ 1,2 mln", 1200000.0),
         ("0", 0.0),
         ("12 345", 12345.0),
+        ("-/- 1.234", -1234.0),
+        ("-/-1.234", -1234.0),
+        ("€ -/- 250.000", -250000.0),
+        ("\u2212/\u2212 75", -75.0),
+        ("+/+ 1.234", 1234.0),
     ],
 )
 def test_amounts(printed: str, value: float) -> None:
@@ -111,6 +116,11 @@ def test_a_table_figure_is_a_number_the_parser_reads(text: str) -> None:
     whole = text.count("(") == text.count(")") and not re.search(r"\d\s+\d", text)
     if is_amount(text) and whole:
         assert parse_number(text) is not None
+
+
+@pytest.mark.parametrize("text", ["-/- 1.234", "+/+ 567", "€ -/- 250.000", "-/-12,5%"])
+def test_a_dutch_min_or_plus_sign_is_part_of_a_table_figure(text: str) -> None:
+    assert is_amount(text) and parse_number(text) is not None
 
 
 @pytest.mark.parametrize("text", ["Lasten", "2,1 miljoen", "1.234-", "", "€", "12 a"])
