@@ -16,14 +16,19 @@ import pymupdf
 from .layout import Line, Span, Word
 from .tuning import TextTuning
 
-TEXT_FLAGS = (
-    pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_MEDIABOX_CLIP
-)
+# Ligature glyphs come out as the letters they join ("ﬁ" as "fi"): producers that map a
+# ligature to its own code point (InDesign, browsers, LaTeX) would otherwise leave "ﬁnanciële"
+# in the text, which a reader's search, the vocabulary and the taakveld names all miss.
+TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 
+# Bullet glyphs as text extraction gives them. Word sets its bullets in the Symbol and Wingdings
+# fonts, whose glyphs come out as private-use code points: U+F0B7 is its round bullet, U+F0A7
+# the square, U+F0D8 the arrow, U+F076 the diamond, U+F0FC the tick.
+_BULLETS = "•●○◦▪■□▸►‣⁃·∙*➢➤✓✔❖◆♦→\uf0b7\uf0a7\uf0a8\uf0d8\uf076\uf0fc\uf06e\uf0e0"
 LIST_MARKER = re.compile(
-    r"^\s*(?:[•●○◦▪■□▸►‣⁃·∙*]|[-–—](?=\s)|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s)|\(\d{1,2}\)|\([a-z]\))\s*"
+    rf"^\s*(?:[{_BULLETS}]|[-–—](?=\s)|\d{{1,2}}[.)](?=\s)|[a-z][.)](?=\s)|\(\d{{1,2}}\)|\([a-z]\))\s*"
 )
-_BULLET_ONLY = re.compile(r"^\s*(?:[•●○◦▪■□▸►‣⁃·∙*\-–—]|\d{1,2}[.)]|[a-z][.)]|\(\d{1,2}\))\s*$")
+_BULLET_ONLY = re.compile(rf"^\s*(?:[{_BULLETS}\-–—]|\d{{1,2}}[.)]|[a-z][.)]|\(\d{{1,2}}\))\s*$")
 
 
 def _span(raw: dict[str, Any]) -> Span:

@@ -68,6 +68,23 @@ def test_text_blocks_headers_hyphens_lists_and_page_continuation() -> None:
     assert heading.font
 
 
+def _ligatures(doc: pymupdf.Document) -> None:
+    page = doc.new_page(width=595, height=842)
+    writer = pymupdf.TextWriter(page.rect)
+    text = "De \ufb01nanci\u00eble e\ufb00ecten van de \ufb02exibele inzet zijn o\ufb03cieel."
+    # a built-in font that has the ligature glyphs, which the base 14 fonts lack
+    writer.append((60, 100), text, font=pymupdf.Font("cjk"), fontsize=10)
+    writer.write_text(page)
+
+
+def test_ligature_glyphs_come_out_as_their_letters() -> None:
+    data = build_pdf(_ligatures)
+    page = pymupdf.open(stream=data)[0]
+    assert "\ufb01" in page.get_text(flags=pymupdf.TEXT_PRESERVE_LIGATURES)
+    texts = [b.text for b in extract(data, "doc-1", "x.pdf").blocks]
+    assert texts == ["De financi\u00eble effecten van de flexibele inzet zijn officieel."]
+
+
 def _two_columns(doc: pymupdf.Document) -> None:
     page = doc.new_page(width=595, height=842)
     left = ["Links begint de tekst en", "loopt door in de linker", "kolom tot onderaan en dan"]
@@ -210,6 +227,11 @@ def test_split_marker() -> None:
     assert split_marker("• Punt") == ("•", "Punt")
     assert split_marker("2. Tweede") == ("2.", "Tweede")
     assert split_marker("2019 was een jaar") == ("", "2019 was een jaar")
+
+
+@pytest.mark.parametrize("bullet", ["\uf0b7", "\uf0a7", "\uf0d8", "\uf0fc", "➢", "✓"])
+def test_word_symbol_and_wingdings_bullets_mark_list_items(bullet: str) -> None:
+    assert split_marker(f"{bullet}\tEerste punt") == (bullet, "Eerste punt")
 
 
 def test_typed_errors_before_parsing() -> None:
