@@ -59,9 +59,7 @@ _COMMA_DECIMAL_ONLY = re.compile(r",\d+")
 # kind or the Dutch "-/-", parentheses (one of them may be lost to a rule), a euro sign, a
 # percent sign.
 _SIGN = r"(?:[-−–]|-/-|\+/\+)?"
-_TABLE_FIGURE = re.compile(
-    rf"^\(?{_SIGN}\s?(?:€\s?)?\d{{1,3}}(?:\.\d{{3}})*(?:,\d+)?\)?%?$|^\(?{_SIGN}\d+(?:,\d+)?\)?%?$"
-)
+_TABLE_FIGURE = re.compile(rf"^\(?€?{_SIGN}€?(?:\d{{1,3}}(?:\.\d{{3}})*|\d+)(?:,\d+)?\)?%?€?$")
 # OCR reads the thousands dot as a comma; amounts with three decimals do not occur in print.
 _COMMA_GROUP = re.compile(rf"^(\(?[-{MINUS_SIGNS}]?\d{{1,3}}),(\d{{3}}\)?)$")
 
@@ -160,7 +158,7 @@ def is_amount(cell: str) -> bool:
     decimal because running text prints them: laying out a page, only a table's own shapes
     tell a column of figures from a column of text.
     """
-    t = cell.replace(" ", "").replace("€", "")
+    t = cell.replace(" ", "")
     return bool(t) and bool(_TABLE_FIGURE.match(t))
 
 
