@@ -7,11 +7,14 @@ that later stages see the line a reader sees.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 from typing import Any
 
 import pymupdf
+
+from shared.numbers import is_amount
 
 from .layout import Line, Span, Word
 from .tuning import TextTuning
@@ -143,14 +146,110 @@ def merge_same_baseline(lines: list[Line], tuning: TextTuning) -> list[Line]:
         if target is None:
             merged.append(line)
             continue
-        if not target.text.endswith(" ") and not line.spans[0].text.startswith(" "):
-            line.spans[0] = replace(line.spans[0], text=" " + line.spans[0].text)
-        target.spans.extend(line.spans)
-        target.words.extend(line.words)
-        target.x1 = max(target.x1, line.x1)
-        target.y0 = min(target.y0, line.y0)
-        target.y1 = max(target.y1, line.y1)
-    return merged
+        _append(target, line)
+    return _join_justified(merged, tuning)
+
+
+def _append(target: Line, line: Line) -> None:
+    """`line` added to the right end of `target`, a word space between them."""
+    if not target.text.endswith(" ") and not line.spans[0].text.startswith(" "):
+        line.spans[0] = replace(line.spans[0], text=" " + line.spans[0].text)
+    target.spans.extend(line.spans)
+    target.words.extend(line.words)
+    target.x1 = max(target.x1, line.x1)
+    target.y0 = min(target.y0, line.y0)
+    target.y1 = max(target.y1, line.y1)
+
+
+def _prose(line: Line) -> bool:
+    text = line.text
+    return any(ch.isalpha() for ch in text) and not is_amount(text)
+
+
+def _same_row(a: Line, b: Line, overlap: float) -> bool:
+    shared = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return shared >= overlap * min(a.height, b.height)
+
+
+def _join_justified(lines: list[Line], tuning: TextTuning) -> list[Line]:
+    """Join words that justified setting drove further apart than a word space.
+
+    A justified line in a narrow column stretches its spaces, and PDF text extraction cuts it
+    wherever a space grows past about an em, which a column gutter or a cell border also is.
+    What tells them apart is the lines around the gap: a gutter or a cell border runs down
+    through the rows above and below it, while the stretched spaces of justified lines fall at
+    different places in each line, so the neighbouring lines run through the gap rather than
+    start where the piece after it starts. A line that is joined may then run through a gap of
+    its neighbour, so the joining is repeated.
+    """
+    while len(lines) > 1:
+        rows = _ByTop(lines)
+        joined: set[int] = set()
+        for left in sorted(lines, key=lambda ln: ln.x0):
+            if id(left) in joined:
+                continue
+            # geometry first: most lines have nothing beside them, and reading a text costs more
+            while (right := _next_on_row(left, rows, joined, tuning)) is not None:
+                if not (_prose(left) and _prose(right)):
+                    break
+                if not _spanned_gap(left, right, rows, joined, tuning):
+                    break
+                _append(left, right)
+                joined.add(id(right))
+        if not joined:
+            break
+        lines = [ln for ln in lines if id(ln) not in joined]
+    return lines
+
+
+class _ByTop:
+    """The lines of a page by their top, to find those within a band of heights quickly."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = sorted(lines, key=lambda ln: ln.y0)
+        self.tops = [ln.y0 for ln in self.lines]
+        self.tallest = max(ln.height for ln in lines)
+
+    def near(self, top: float, bottom: float) -> list[Line]:
+        """The lines that may reach into the band from `top` to `bottom`."""
+        start = bisect.bisect_left(self.tops, top - self.tallest)
+        return self.lines[start : bisect.bisect_right(self.tops, bottom)]
+
+
+def _next_on_row(left: Line, rows: _ByTop, joined: set[int], tuning: TextTuning) -> Line | None:
+    """The piece right of `left` on its row, within a justified space of it."""
+    limit = left.x1 + tuning.justified_gap_em * max(left.size, 1.0)
+    nearest = None
+    for cand in rows.near(left.y0, left.y1):
+        if (
+            left.x1 <= cand.x0 <= limit
+            and id(cand) not in joined
+            and (nearest is None or cand.x0 < nearest.x0)
+            and _same_row(left, cand, tuning.same_row_overlap)
+        ):
+            nearest = cand
+    return nearest
+
+
+def _spanned_gap(
+    left: Line, right: Line, rows: _ByTop, joined: set[int], tuning: TextTuning
+) -> bool:
+    """Whether more lines near the gap run through it than start where the piece after it
+    starts, as the lines of a column (or the right-flush last words of justified lines) do."""
+    middle = (left.x1 + right.x0) / 2
+    reach = tuning.justified_neighbour_lines * max(left.height, right.height)
+    top, bottom = min(left.y0, right.y0) - reach, max(left.y1, right.y1) + reach
+    through = aligned = 0
+    for line in rows.near(top, bottom):
+        if line.y1 < top or id(line) in joined or line is right or line is left:
+            continue
+        if _same_row(line, left, tuning.same_row_overlap):
+            continue
+        if line.x0 < middle < line.x1:
+            through += 1
+        elif abs(line.x0 - right.x0) <= tuning.column_edge_pt:
+            aligned += 1
+    return through > aligned
 
 
 _OCR_BULLET = re.compile(r"^\s*(?:[_«»+•°·*~]\s*){1,3}(?=[^\W\d_])")

@@ -63,6 +63,12 @@ class TextTuning(Tuning):
     """The same for OCR, which cuts justified lines at wide spaces."""
     bullet_gap_em: Positive = 3.0
     """A bullet on its own joins text this far to its right."""
+    justified_gap_em: Positive = 3.0
+    """Justified setting stretches a word space to at most this, in a narrow column."""
+    justified_neighbour_lines: Positive = 2.5
+    """Lines this many line heights above and below tell a gutter from a wide space."""
+    column_edge_pt: NonNegative = 2.0
+    """Lines starting this close together share a column's left edge."""
 
 
 class ParagraphTuning(Tuning):

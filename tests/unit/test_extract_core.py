@@ -68,6 +68,52 @@ def test_text_blocks_headers_hyphens_lists_and_page_continuation() -> None:
     assert heading.font
 
 
+_PROSE = (
+    "De gemeente heeft in het afgelopen jaar veel geinvesteerd in de openbare ruimte en de "
+    "bereikbaarheid van de kernen. Daarbij is nauw samengewerkt met bewoners, ondernemers en "
+    "maatschappelijke partners, en de uitvoering verliep volgens de planning."
+)
+
+
+def _justify(page: pymupdf.Page, x: float, width: float, text: str) -> None:
+    """`text` set justified in a column `width` wide, one word at a time, as Word writes it."""
+    font, size = pymupdf.Font("helv"), 10
+    lines: list[list[str]] = [[]]
+    for word in text.split():
+        if lines[-1] and font.text_length(" ".join([*lines[-1], word]), size) > width:
+            lines.append([])
+        lines[-1].append(word)
+    for row, words in enumerate(lines):
+        ink = sum(font.text_length(w, size) for w in words)
+        last = row == len(lines) - 1
+        space = font.text_length(" ", size) if last else (width - ink) / max(len(words) - 1, 1)
+        left = x
+        for word in words:
+            page.insert_text((left, 120 + 13 * row), word, fontsize=size)
+            left += font.text_length(word, size) + space
+
+
+def test_a_justified_narrow_column_keeps_its_stretched_lines_whole() -> None:
+    def build(doc: pymupdf.Document) -> None:
+        _justify(doc.new_page(width=595, height=842), 60, 160, _PROSE)
+
+    texts = [b.text for b in extract(build_pdf(build), "doc-1", "x.pdf").blocks]
+    assert texts == [_PROSE]
+
+
+def test_justified_columns_stay_apart_at_their_gutter() -> None:
+    other = "Rechts staat een andere tekst over de zorg en de jeugd, " * 4
+
+    def build(doc: pymupdf.Document) -> None:
+        page = doc.new_page(width=595, height=842)
+        _justify(page, 60, 200, _PROSE)
+        _justify(page, 274, 200, other)
+
+    # rows joined over the gutter would interleave the two texts
+    text = " ".join(b.text for b in extract(build_pdf(build), "doc-1", "x.pdf").blocks)
+    assert _PROSE in text and other.strip() in text
+
+
 def _ligatures(doc: pymupdf.Document) -> None:
     page = doc.new_page(width=595, height=842)
     writer = pymupdf.TextWriter(page.rect)
