@@ -116,8 +116,9 @@ def _word_gap(line: Line, tuning: TextTuning) -> float:
 def merge_same_baseline(lines: list[Line], tuning: TextTuning) -> list[Line]:
     """Join pieces of one visual line: a list marker and its text, or runs split by the producer.
 
-    Pieces further apart than about one em (a little more in OCR text) stay separate: that gap
-    is a column or cell border.
+    Pieces further apart than about one em (a little more in OCR text) are kept apart here: that
+    gap is a column or cell border, or a space that justified setting stretched, which
+    `_join_justified` tells apart by the lines around it.
     """
     lines = sorted(lines, key=lambda ln: (ln.x0, ln.y0))
     merged: list[Line] = []
