@@ -16,7 +16,7 @@ import pymupdf
 
 from shared.numbers import is_amount
 
-from .layout import Line, Span, Word
+from .layout import Line, Span, Word, overlap_1d
 from .tuning import TextTuning
 
 # Ligature glyphs come out as the letters they join ("ﬁ" as "fi"): producers that map a
@@ -168,8 +168,7 @@ def _prose(line: Line) -> bool:
 
 
 def _same_row(a: Line, b: Line, overlap: float) -> bool:
-    shared = min(a.y1, b.y1) - max(a.y0, b.y0)
-    return shared >= overlap * min(a.height, b.height)
+    return overlap_1d(a.y0, a.y1, b.y0, b.y1) >= overlap * min(a.height, b.height)
 
 
 def _join_justified(lines: list[Line], tuning: TextTuning) -> list[Line]:
