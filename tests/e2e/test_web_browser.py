@@ -93,7 +93,9 @@ def test_upload_watch_read_compare_and_download(
     browser.get(web)
     browser.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(begroting))
     browser.find_element(By.CSS_SELECTOR, "form.upload button").click()
-    assert begroting.name in browser.find_element(By.ID, "notice").text
+    # the upload is a form post: the page with the notice loads after the click returns
+    notice = WebDriverWait(browser, 30).until(presence_of_element_located((By.ID, "notice")))
+    assert begroting.name in notice.text
     wait_stored(browser, begroting_id)
 
     # A document uploaded after the page was drawn appears and moves on in it, unreloaded.
